@@ -1,0 +1,1 @@
+"""Backend of the city trade-union federation's WeChat mini-program."""
