@@ -1,1 +1,21 @@
 """Backend of the city trade-union federation's WeChat mini-program."""
+
+from flask import Flask
+
+from service.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides what the environment says."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(overrides=config))
+
+    from service import commands, errors, extensions, logs
+    from service.api import register_blueprints
+
+    logs.init_app(app)
+    extensions.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    commands.init_app(app)
+    return app

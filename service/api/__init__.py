@@ -1,0 +1,21 @@
+"""HTTP resources: every blueprint of the service, mounted in one place."""
+
+from flask import Flask
+
+from service.extensions import api
+
+PREFIX = "/api/v1"
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the health checks at the root and every resource under /api/v1."""
+    from service.api import health
+
+    app.register_blueprint(health.bp)
+    for module, prefix in _resources():
+        api.register_blueprint(module.blp, url_prefix=PREFIX + prefix)
+
+
+def _resources():
+    """(module, url prefix) of every API resource group."""
+    return []

@@ -1,0 +1,87 @@
+"""Configuration read from the environment when the app is built, never at import."""
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+# 32 zero bytes, base64url: fine for a laptop, refused in production.
+DEFAULT_DATA_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete."""
+
+
+def _env(environ, name, default=None):
+    value = environ.get(name, "").strip()
+    return value or default
+
+
+def load_config(overrides: dict | None = None, environ=None) -> dict:
+    """Return the settings for the environment named by SERVICE_ENV."""
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    env = overrides.get("SERVICE_ENV") or _env(environ, "SERVICE_ENV", "development")
+    database_url = _env(environ, "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'service.db'}")
+    config = {
+        "SERVICE_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": _env(environ, "SECRET_KEY", DEFAULT_SECRET_KEY),
+        "DATA_KEY": _env(environ, "DATA_KEY", DEFAULT_DATA_KEY),
+        "BLIND_INDEX_KEY": _env(environ, "BLIND_INDEX_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": _env(environ, "REDIS_URL"),
+        "WECHAT_APPID": _env(environ, "WECHAT_APPID", "wx-dev-appid"),
+        "WECHAT_SECRET": _env(environ, "WECHAT_SECRET", "dev-secret"),
+        "WECHAT_API_BASE": _env(environ, "WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_TPL_JOIN_RESULT": _env(environ, "WECHAT_TPL_JOIN_RESULT", "tpl-join-result"),
+        "WECHAT_TPL_REFUND_RESULT": _env(environ, "WECHAT_TPL_REFUND_RESULT", "tpl-refund-result"),
+        "WECHAT_TIMEOUT": float(_env(environ, "WECHAT_TIMEOUT", "10")),
+        "WECHAT_CODE_PAGE": _env(environ, "WECHAT_CODE_PAGE", "pages/join/index"),
+        "WECHAT_CODE_WIDTH": int(_env(environ, "WECHAT_CODE_WIDTH", "430")),
+        "UPLOAD_DIR": _env(environ, "UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "TOKEN_TTL_SECONDS": int(_env(environ, "TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
+        "ADMIN_TOKEN_TTL_SECONDS": int(_env(environ, "ADMIN_TOKEN_TTL_SECONDS", str(8 * 3600))),
+        "LOGIN_RATE_LIMIT": _env(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
+        "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
+        "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
+        "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 3600},
+        # flask-smorest / OpenAPI
+        "API_TITLE": "工会服务小程序 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "JSON_SORT_KEYS": False,
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
+        # Fail fast when the server is down, so /readyz answers instead of hanging.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"connect_timeout": 5})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if env == "production":
+        _refuse_unsafe(config)
+    return config
+
+
+def _database_uri(url: str) -> str:
+    """Force utf8mb4 on MySQL connections: names and addresses are Chinese."""
+    if url.startswith("mysql") and "charset=" not in url:
+        url += ("&" if "?" in url else "?") + "charset=utf8mb4"
+    return url
+
+
+def _refuse_unsafe(config: dict) -> None:
+    if config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigError("SECRET_KEY must be set to a random value in production")
+    if config["DATA_KEY"] in (None, "", DEFAULT_DATA_KEY):
+        raise ConfigError("DATA_KEY must be set to real keys in production")
+    if "127.0.0.1" in config["WECHAT_API_BASE"] or "localhost" in config["WECHAT_API_BASE"]:
+        raise ConfigError("WECHAT_API_BASE points at a local fake in production")

@@ -1,0 +1,100 @@
+"""Chinese wording for marshmallow's validation messages and for field names."""
+
+import re
+
+FIELD_LABELS = {
+    "page": "页码",
+    "page_size": "每页条数",
+    "code": "登录凭证",
+    "username": "用户名",
+    "password": "密码",
+    "name": "名称",
+    "kind": "类型",
+    "parent_id": "上级组织",
+    "district_code": "行政区划代码",
+    "accepts_members": "是否接收入会",
+    "auto_approve": "是否自动审批",
+    "id_number": "身份证号码",
+    "phone": "手机号码",
+    "reason": "原因",
+    "label": "渠道名称",
+}
+
+_EXACT = {
+    "Missing data for required field.": "为必填项",
+    "Field may not be null.": "不能为空",
+    "Not a valid string.": "应为文本",
+    "Not a valid integer.": "应为整数",
+    "Not a valid number.": "应为数字",
+    "Not a valid boolean.": "应为是或否",
+    "Not a valid date.": "日期格式不正确，应为YYYY-MM-DD",
+    "Not a valid datetime.": "时间格式不正确，应为ISO 8601格式",
+    "Not a valid list.": "应为列表",
+    "Not a valid mapping type.": "格式不正确",
+    "Not a valid tuple.": "格式不正确",
+    "Invalid input type.": "格式不正确",
+    "Unknown field.": "不是可接受的字段",
+    "String does not match expected pattern.": "格式不正确",
+    "Not a valid email address.": "邮箱格式不正确",
+    "Not a valid URL.": "网址格式不正确",
+    "Invalid value.": "取值不正确",
+    "Field may not be empty.": "不能为空",
+}
+
+_PATTERNS = [
+    (re.compile(r"^Must be one of: (.*)\.$"), "应为以下之一：{0}"),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度应在{0}到{1}之间"),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "长度不能少于{0}"),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), "长度不能超过{0}"),
+    (re.compile(r"^Length must be (\d+)\.$"), "长度应为{0}"),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     "应在{0}到{1}之间"),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "不能小于{0}"),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), "不能大于{0}"),
+    (re.compile(r"^Must be greater than (\S+)\.$"), "应大于{0}"),
+    (re.compile(r"^Must be less than (\S+)\.$"), "应小于{0}"),
+]
+
+
+def translate(message: str) -> str:
+    """Chinese for one marshmallow message; Chinese input passes through."""
+    if message in _EXACT:
+        return _EXACT[message]
+    for pattern, template in _PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+def translate_messages(messages):
+    """Translate a nested webargs/marshmallow messages structure."""
+    if isinstance(messages, dict):
+        return {key: translate_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate_messages(value) for value in messages]
+    return translate(messages) if isinstance(messages, str) else messages
+
+
+def field_message(errors: dict) -> str | None:
+    """One sentence naming the first invalid field, e.g. '手机号码为必填项'."""
+    for location in errors.values():
+        if not isinstance(location, dict):
+            continue
+        for field, problems in location.items():
+            return f"{label(field)}{_first(problems)}"
+    return None
+
+
+def label(field) -> str:
+    """The Chinese name of a field, or the field name itself."""
+    return FIELD_LABELS.get(field, str(field))
+
+
+def _first(problems) -> str:
+    if isinstance(problems, list) and problems:
+        return _first(problems[0])
+    if isinstance(problems, dict) and problems:
+        key, value = next(iter(problems.items()))
+        return f"（{label(key)}）{_first(value)}" if not str(key).isdigit() else _first(value)
+    return str(problems)

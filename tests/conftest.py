@@ -1,0 +1,91 @@
+"""Fixtures: an app per test on a freshly migrated database (SQLite or MariaDB)."""
+
+import os
+import shutil
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from service import create_app
+from service.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_MYSQL = TEST_DATABASE_URL.startswith("mysql")
+
+
+def _settings(database_url, tmp_path):
+    return {
+        "SERVICE_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "RATELIMIT_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _mysql_database(worker_id):
+    """A database of its own per xdist worker, created empty."""
+    url = sa.engine.make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_{worker_id}"
+    server = sa.create_engine(url.set(database=""))
+    with server.begin() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        conn.execute(sa.text(
+            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, worker_id):
+    """Run the migrations once; tests start from a copy (SQLite) or a cleaned schema."""
+    base = tmp_path_factory.mktemp("db")
+    url = _mysql_database(worker_id) if ON_MYSQL else f"sqlite:///{base / 'template.db'}"
+    app = create_app(_settings(url, base))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    if not ON_MYSQL:
+        path = tmp_path / "test.db"
+        shutil.copy(migrated_database.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    yield migrated_database
+    engine = sa.create_engine(migrated_database)
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 0"))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 1"))
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    """Overrides for create_app; tests may add to it before asking for `app`."""
+    return _settings(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

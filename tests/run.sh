@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install what the tests need into .venv and run lint and the whole suite.
+# On SQLite by default; set TEST_DATABASE_URL=mysql+pymysql://... to run on MariaDB/MySQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"
