@@ -9,13 +9,30 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
-from service.models.base import Base
+from service.database import Base
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, documenting our error payload and bearer tokens."""
+
+    def __init__(self):
+        from service.api.schemas import ErrorSchema
+
+        self.ERROR_SCHEMA = ErrorSchema
+        super().__init__()
+
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        self.spec.components.security_scheme(
+            "bearerAuth", {"type": "http", "scheme": "bearer"})
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=MIGRATIONS_DIR)
-api = Api()
+api = ServiceApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -18,4 +18,10 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    return []
+    from service.api import admin_auth, audit_log, orgs
+
+    return [
+        (admin_auth, "/admin/auth"),
+        (orgs, "/admin/orgs"),
+        (audit_log, "/admin/audit"),
+    ]

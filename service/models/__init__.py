@@ -1,0 +1,9 @@
+"""Every model, imported so that migrations and relationships see them all."""
+
+from service.models.accounts import Admin, User
+from service.models.audit import AuditEntry
+from service.models.idempotency import IdempotentRequest
+from service.models.orgs import Org
+from service.models.outbox import OutboxMessage
+
+__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "User"]

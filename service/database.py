@@ -1,4 +1,4 @@
-"""Declarative base, naming conventions and the UTC timestamp type."""
+"""Declarative base, naming conventions, the UTC timestamp type: shared by every model."""
 
 from datetime import UTC, datetime
 

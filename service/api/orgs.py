@@ -1,0 +1,120 @@
+"""The union org tree, as staff see it: their own subtree only."""
+
+import secrets
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from service import audit
+from service.api.pages import paginate
+from service.api.schemas import PageArgs, envelope
+from service.auth import admin_required, get_scoped, scope_org_ids
+from service.errors import abort
+from service.extensions import db
+from service.models.orgs import ORG_KINDS, Org
+
+blp = Blueprint("orgs", __name__, description="工会组织")
+
+CODE = validate.Regexp(r"^[A-Za-z0-9-]{2,32}$", error="只能包含字母、数字和-，长度2到32")
+DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
+
+
+class OrgSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+    parent_id = fields.Integer(required=True)
+    district_code = fields.String(allow_none=True, validate=DISTRICT)
+    accepts_members = fields.Boolean(load_default=True)
+    auto_approve = fields.Boolean(load_default=False)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class OrgUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    district_code = fields.String(allow_none=True, validate=DISTRICT)
+    accepts_members = fields.Boolean()
+    auto_approve = fields.Boolean()
+
+
+class OrgQuerySchema(PageArgs):
+    kind = fields.String(validate=validate.OneOf(ORG_KINDS))
+    parent_id = fields.Integer()
+    q = fields.String(validate=validate.Length(max=50))
+
+
+def new_org_code(kind: str) -> str:
+    """A short unique code such as 'G-7K2M9Q'."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    while True:
+        code = kind[0].upper() + "-" + "".join(secrets.choice(alphabet) for _ in range(6))
+        if db.session.scalar(select(Org.id).where(Org.code == code)) is None:
+            return code
+
+
+def create_org(data: dict, parent: Org | None) -> Org:
+    """Add an org under `parent` (flushes to get its id for the path)."""
+    code = data.get("code") or new_org_code(data["kind"])
+    if db.session.scalar(select(Org.id).where(Org.code == code)) is not None:
+        abort(409, "org_code_taken", f"组织代码{code}已被使用")
+    org = Org(code=code, name=data["name"], kind=data["kind"],
+              district_code=data.get("district_code") or (parent and parent.district_code),
+              accepts_members=data.get("accepts_members", True),
+              auto_approve=data.get("auto_approve", False))
+    db.session.add(org)
+    db.session.flush()
+    org.place_under(parent)
+    return org
+
+
+@blp.route("")
+class Orgs(MethodView):
+    @admin_required()
+    @blp.arguments(OrgQuerySchema, location="query")
+    @blp.response(200, envelope(OrgSchema))
+    def get(self, args):
+        """Orgs in the caller's subtree."""
+        query = select(Org).where(Org.id.in_(scope_org_ids())).order_by(Org.path)
+        if "kind" in args:
+            query = query.where(Org.kind == args["kind"])
+        if "parent_id" in args:
+            query = query.where(Org.parent_id == args["parent_id"])
+        if args.get("q"):
+            query = query.where(Org.name.contains(args["q"], autoescape=True))
+        return paginate(query, args)
+
+    @admin_required("org_admin")
+    @blp.arguments(OrgSchema)
+    @blp.response(201, OrgSchema)
+    def post(self, data):
+        """Create an org below one in the caller's subtree."""
+        parent = get_scoped(Org, data["parent_id"], write=True)
+        org = create_org(data, parent)
+        audit.record("org.create", object_type="org", object_id=org.id, org_id=org.id)
+        db.session.commit()
+        return org
+
+
+@blp.route("/<int:org_id>")
+class OrgDetail(MethodView):
+    @admin_required()
+    @blp.response(200, OrgSchema)
+    def get(self, org_id):
+        """One org of the caller's subtree."""
+        return get_scoped(Org, org_id)
+
+    @admin_required("org_admin")
+    @blp.arguments(OrgUpdateSchema)
+    @blp.response(200, OrgSchema)
+    def patch(self, data, org_id):
+        """Change an org's name, district or joining settings."""
+        org = get_scoped(Org, org_id, write=True)
+        for name, value in data.items():
+            setattr(org, name, value)
+        audit.record("org.update", object_type="org", object_id=org.id, org_id=org.id,
+                     detail={"fields": sorted(data)})
+        db.session.commit()
+        return org

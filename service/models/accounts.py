@@ -1,0 +1,60 @@
+"""Who calls the API: WeChat users of the mini-program and union staff accounts."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.database import utcnow
+from service.extensions import db
+from service.models.orgs import Org
+from service.pii import Encrypted
+
+ROLES = ("org_admin", "member_reviewer", "station_manager", "refund_reviewer", "finance")
+
+
+class User(db.Model):
+    """A WeChat user of the mini-program, known by openid."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), unique=True)
+    unionid: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(Encrypted)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class Admin(db.Model):
+    """A union staff account, bound to one org and acting on its subtree."""
+
+    __tablename__ = "admins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    roles_text: Mapped[str] = mapped_column("roles", String(200), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    # Bumped to revoke every token issued before (password change, deactivation).
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    org: Mapped[Org] = relationship(lazy="joined")
+
+    @property
+    def roles(self) -> list[str]:
+        return [r for r in self.roles_text.split(",") if r]
+
+    @roles.setter
+    def roles(self, roles) -> None:
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles: {sorted(unknown)}")
+        self.roles_text = ",".join(r for r in ROLES if r in set(roles))

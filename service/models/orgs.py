@@ -1,0 +1,52 @@
+"""The union organisation tree, with a materialized path for subtree queries."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.database import utcnow
+from service.extensions import db
+
+ORG_KINDS = ("city_federation", "district_federation", "industry_union",
+             "new_employment_federation", "grassroots", "holding_pool")
+
+
+class Org(db.Model):
+    __tablename__ = "orgs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('city_federation', 'district_federation', 'industry_union', "
+                        "'new_employment_federation', 'grassroots', 'holding_pool')",
+                        name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    # "/1/5/12/": ids from the root down; a subtree is a range of this indexed column.
+    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    district_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    accepts_members: Mapped[bool] = mapped_column(Boolean, default=True)
+    auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    parent: Mapped["Org | None"] = relationship(remote_side=[id])
+
+    def place_under(self, parent: "Org | None") -> None:
+        """Set parent and path; the id must already be assigned (flush first)."""
+        self.parent = parent
+        self.path = f"{parent.path if parent else '/'}{self.id}/"
+
+    def contains(self, other: "Org") -> bool:
+        """Whether `other` is this org or below it."""
+        return other.path.startswith(self.path)
+
+
+def subtree_ids(root: Org):
+    """A SELECT of the ids of `root` and everything below it (an index range scan)."""
+    # '/' sorts just before '0': every path starting with root.path lies in this range.
+    upper = root.path[:-1] + "0"
+    return select(Org.id).where(Org.path >= root.path, Org.path < upper)
