@@ -48,6 +48,8 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
         "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
+        # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
+        "PASSWORD_HASH_METHOD": _env(environ, "PASSWORD_HASH_METHOD", "scrypt"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 3600},
         # flask-smorest / OpenAPI
         "API_TITLE": "工会服务小程序 API",

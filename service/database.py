@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -24,6 +25,12 @@ class UTCDateTime(TypeDecorator):
 
     impl = DateTime
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        # MySQL's DATETIME drops fractions of a second unless asked to keep them.
+        if dialect.name == "mysql":
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime())
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -21,6 +21,7 @@ def _settings(database_url, tmp_path):
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": False,
         "LOG_LEVEL": "WARNING",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -89,3 +90,22 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_orgs(app):
+    """The demo org tree and staff accounts (see service/demo/orgs.py)."""
+    from service.demo import DEMO_PASSWORD
+    from service.demo.orgs import seed_orgs
+
+    with app.app_context():
+        seed_orgs(DEMO_PASSWORD)
+        db.session.commit()
+
+
+@pytest.fixture
+def staff(client, demo_orgs):
+    """Log staff in by username: `staff("jinshui_admin")` -> Authorization headers."""
+    from tests.helpers import StaffLogin
+
+    return StaffLogin(client)

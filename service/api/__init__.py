@@ -2,14 +2,13 @@
 
 from flask import Flask
 
-from service.extensions import api
-
 PREFIX = "/api/v1"
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the health checks at the root and every resource under /api/v1."""
     from service.api import health
+    from service.extensions import api
 
     app.register_blueprint(health.bp)
     for module, prefix in _resources():
