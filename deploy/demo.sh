@@ -10,5 +10,19 @@ export FLASK_APP=wsgi
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
 export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
 
+if [ -z "${WECHAT_APPID:-}" ]; then
+    fake_port=${FAKE_WECHAT_PORT:-9900}
+    export WECHAT_API_BASE="http://127.0.0.1:$fake_port"
+    .venv/bin/python -m service.wechat.fake --host 127.0.0.1 --port "$fake_port" &
+    fake_pid=$!
+    trap 'kill "$fake_pid" 2>/dev/null || true' EXIT
+    echo "fake WeChat on $WECHAT_API_BASE"
+fi
+
 .venv/bin/flask db upgrade
-exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+.venv/bin/flask seed-demo
+.venv/bin/flask worker >instance/worker.log 2>&1 &
+worker_pid=$!
+trap 'kill "${fake_pid:-}" "$worker_pid" 2>/dev/null || true' EXIT
+echo "serving on http://$GUNICORN_BIND  (API docs: http://$GUNICORN_BIND/api/v1/docs)"
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.domain.errors import RuleViolation
 from service.validation_messages import field_message, translate_messages
+from service.wechat.errors import WeChatError, WeChatUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,18 @@ def init_app(app: Flask) -> None:
         if (exc.code or 500) >= 500:
             _rollback()
         return _from_http_exception(exc)
+
+    @app.errorhandler(WeChatUnavailable)
+    def handle_wechat_down(exc: WeChatUnavailable):
+        _rollback()
+        log.warning("wechat unavailable: errcode %s", exc.errcode)
+        return error_response(503, "wechat_unavailable", "微信服务暂时不可用，请稍后再试")
+
+    @app.errorhandler(WeChatError)
+    def handle_wechat_error(exc: WeChatError):
+        _rollback()
+        log.warning("wechat error: errcode %s", exc.errcode)
+        return error_response(502, "wechat_error", "微信服务返回错误，请稍后再试")
 
     @app.errorhandler(OperationalError)
     def handle_database_down(exc: DBAPIError):

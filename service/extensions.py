@@ -30,10 +30,42 @@ class ServiceApi(Api):
             "bearerAuth", {"type": "http", "scheme": "bearer"})
 
 
+class WeChat:
+    """The app's WeChat client, built on first use around the shared token store."""
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["wechat"] = None
+
+    @property
+    def client(self):
+        from flask import current_app
+
+        from service.wechat import RedisTokenStore, SqlTokenStore, WeChatClient
+
+        client = current_app.extensions.get("wechat")
+        if client is None:
+            config = current_app.config
+            if config["REDIS_URL"]:
+                import redis
+
+                store = RedisTokenStore(redis.Redis.from_url(config["REDIS_URL"]),
+                                        config["WECHAT_APPID"])
+            else:
+                from service.models.wechat import wechat_tokens
+
+                store = SqlTokenStore(db.engine, config["WECHAT_APPID"], wechat_tokens)
+            client = WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"],
+                                  config["WECHAT_API_BASE"], store,
+                                  timeout=(3.05, config["WECHAT_TIMEOUT"]))
+            current_app.extensions["wechat"] = client
+        return client
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=MIGRATIONS_DIR)
 api = ServiceApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+wechat = WeChat()
 
 
 def init_app(app: Flask) -> None:
@@ -45,3 +77,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+    wechat.init_app(app)

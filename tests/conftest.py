@@ -22,6 +22,8 @@ def _settings(database_url, tmp_path):
         "RATELIMIT_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # REDIS_URL in the environment is for tests that ask for Redis explicitly.
+        "REDIS_URL": None,
     }
 
 
@@ -67,10 +69,28 @@ def database_url(migrated_database, tmp_path):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def wechat_server():
+    """The fake WeChat server on loopback, one per test process."""
+    from service.wechat.fake import FakeWeChatServer
+
+    with FakeWeChatServer() as server:
+        yield server
+
+
 @pytest.fixture
-def settings(database_url, tmp_path):
+def wechat_fake(wechat_server):
+    """The fake WeChat, its log and faults cleared for this test."""
+    wechat_server.reset()
+    yield wechat_server
+    wechat_server.reset()
+
+
+@pytest.fixture
+def settings(database_url, tmp_path, wechat_fake):
     """Overrides for create_app; tests may add to it before asking for `app`."""
-    return _settings(database_url, tmp_path)
+    return {**_settings(database_url, tmp_path), "WECHAT_API_BASE": wechat_fake.base_url,
+            "WECHAT_TIMEOUT": 2.0}
 
 
 @pytest.fixture
@@ -109,3 +129,11 @@ def staff(client, demo_orgs):
     from tests.helpers import StaffLogin
 
     return StaffLogin(client)
+
+
+@pytest.fixture
+def member(client, wechat_fake):
+    """Log WeChat users in by name: `member("alice")` -> Authorization headers."""
+    from tests.helpers import MemberLogin
+
+    return MemberLogin(client)

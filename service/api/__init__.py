@@ -17,9 +17,10 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    from service.api import admin_auth, audit_log, orgs
+    from service.api import admin_auth, audit_log, me, orgs
 
     return [
+        (me, ""),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
         (audit_log, "/admin/audit"),

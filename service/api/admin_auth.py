@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from service.api.limits import login_limit
 from service.auth import ADMIN, issue_token
 from service.database import utcnow
 from service.errors import abort
@@ -23,7 +24,7 @@ LOCK_MINUTES = 15
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class LoginSchema(Schema):
+class AdminLoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=1, max=256))
@@ -44,7 +45,7 @@ class AdminSchema(Schema):
     roles = fields.List(fields.String())
 
 
-class LoginResultSchema(Schema):
+class AdminLoginResultSchema(Schema):
     token = fields.String()
     expires_in = fields.Integer()
     admin = fields.Nested(AdminSchema)
@@ -56,16 +57,13 @@ def _login_account_key() -> str:
     return f"admin-login:{str(username)[:64]}"
 
 
-def _limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.route("/login")
 class AdminLogin(MethodView):
-    decorators = [limiter.limit(_limit), limiter.limit(_limit, key_func=_login_account_key)]
+    decorators = [limiter.limit(login_limit),
+                  limiter.limit(login_limit, key_func=_login_account_key)]
 
-    @blp.arguments(LoginSchema)
-    @blp.response(200, LoginResultSchema)
+    @blp.arguments(AdminLoginSchema)
+    @blp.response(200, AdminLoginResultSchema)
     def post(self, credentials):
         """Sign in with username and password; returns a bearer token."""
         admin = db.session.scalar(select(Admin).where(Admin.username == credentials["username"]))

@@ -5,5 +5,7 @@ from service.models.audit import AuditEntry
 from service.models.idempotency import IdempotentRequest
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
+from service.models.wechat import wechat_tokens
 
-__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "User"]
+__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "User",
+           "wechat_tokens"]
