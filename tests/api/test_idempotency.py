@@ -1,0 +1,52 @@
+"""A creating POST replayed with the same Idempotency-Key creates nothing new."""
+
+from sqlalchemy import func, select
+
+from service.extensions import db
+from service.models.orgs import Org
+from tests.helpers import assert_error, org_id
+
+
+def count_orgs(app, name):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).where(Org.name == name))
+
+
+def create(client, headers, key, name="金水区某某骑手工会"):
+    parent = org_id(client.application, "JS")
+    return client.post("/api/v1/admin/orgs", headers={**headers, "Idempotency-Key": key},
+                       json={"name": name, "kind": "grassroots", "parent_id": parent})
+
+
+def test_replay_returns_first_response_and_creates_once(app, client, staff):
+    headers = staff("jinshui_admin")
+    first = create(client, headers, "k-1")
+    second = create(client, headers, "k-1")
+    assert first.status_code == second.status_code == 201
+    assert second.get_json() == first.get_json()
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert count_orgs(app, "金水区某某骑手工会") == 1
+    assert create(client, headers, "k-2").status_code == 201
+    assert count_orgs(app, "金水区某某骑手工会") == 2
+
+
+def test_same_key_with_another_body_is_refused(app, client, staff):
+    headers = staff("jinshui_admin")
+    assert create(client, headers, "k-3").status_code == 201
+    assert_error(create(client, headers, "k-3", name="另一个工会"), 422, "idempotency_key_reused")
+    assert count_orgs(app, "另一个工会") == 0
+
+
+def test_an_error_is_not_remembered(app, client, staff):
+    headers = staff("jinshui_admin")
+    bad = client.post("/api/v1/admin/orgs", headers={**headers, "Idempotency-Key": "k-4"},
+                      json={"name": "x", "kind": "nonsense", "parent_id": 1})
+    assert_error(bad, 422)
+    assert create(client, headers, "k-4").status_code == 201
+
+
+def test_keys_belong_to_one_principal(app, client, staff):
+    assert create(client, staff("jinshui_admin"), "shared").status_code == 201
+    other = create(client, staff("city_admin"), "shared")
+    assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
+    assert count_orgs(app, "金水区某某骑手工会") == 2
