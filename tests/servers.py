@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,9 +42,11 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                     "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "/dev/null"}
+        # A file, not a pipe: an unread pipe fills up and blocks the workers' logging.
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def __enter__(self):
         try:
@@ -63,3 +66,8 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
+
+    def log_text(self) -> str:
+        """What the server wrote to stderr so far."""
+        return Path(self.log.name).read_text(errors="replace")
