@@ -5,7 +5,7 @@ from http import HTTPStatus
 from typing import NoReturn
 
 from flask import Flask, g, jsonify, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from service.domain.errors import RuleViolation
@@ -133,6 +133,14 @@ def init_app(app: Flask) -> None:
         _rollback()
         log.warning("wechat error: errcode %s", exc.errcode)
         return error_response(502, "wechat_error", "微信服务返回错误，请稍后再试")
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def handle_out_of_range(exc):
+        # A safety net: schemas bound every number; a value the column cannot hold is 422.
+        _rollback()
+        log.warning("value out of range reached the database: %s", type(exc).__name__)
+        return error_response(422, "value_out_of_range", "提交的数值超出允许范围")
 
     @app.errorhandler(OperationalError)
     def handle_database_down(exc: DBAPIError):

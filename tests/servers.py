@@ -19,7 +19,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 20.0) -> requests.Response:
+def wait_for(url: str, seconds: float = 40.0) -> requests.Response:
     """Poll `url` until it answers 200 or time runs out."""
     deadline = time.monotonic() + seconds
     while True:
@@ -27,7 +27,7 @@ def wait_for(url: str, seconds: float = 20.0) -> requests.Response:
             response = requests.get(url, timeout=2)
             if response.status_code == 200:
                 return response
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or busy booting workers
             pass
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} did not answer 200 within {seconds}s")

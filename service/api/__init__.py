@@ -1,12 +1,21 @@
 """HTTP resources: every blueprint of the service, mounted in one place."""
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 PREFIX = "/api/v1"
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: 1 to 2**31-1, so a path id never overflows a column."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, min=1, max=2**31 - 1)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount the health checks at the root and every resource under /api/v1."""
+    app.url_map.converters["int"] = IdConverter
     from service.api import health
     from service.extensions import api
 

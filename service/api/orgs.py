@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from service import audit
 from service.api.pages import paginate
-from service.api.schemas import PageArgs, envelope
+from service.api.schemas import Id, PageArgs, envelope
 from service.auth import admin_required, get_scoped, scope_org_ids
 from service.errors import abort
 from service.extensions import db
@@ -26,11 +26,15 @@ class OrgSchema(Schema):
     code = fields.String(validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
-    parent_id = fields.Integer(required=True)
+    parent_id = fields.Integer(allow_none=True, dump_only=True)
     district_code = fields.String(allow_none=True, validate=DISTRICT)
     accepts_members = fields.Boolean(load_default=True)
     auto_approve = fields.Boolean(load_default=False)
     created_at = fields.DateTime(dump_only=True)
+
+
+class OrgCreateSchema(OrgSchema):
+    parent_id = Id(required=True)
 
 
 class OrgUpdateSchema(Schema):
@@ -42,7 +46,7 @@ class OrgUpdateSchema(Schema):
 
 class OrgQuerySchema(PageArgs):
     kind = fields.String(validate=validate.OneOf(ORG_KINDS))
-    parent_id = fields.Integer()
+    parent_id = Id()
     q = fields.String(validate=validate.Length(max=50))
 
 
@@ -87,7 +91,7 @@ class Orgs(MethodView):
         return paginate(query, args)
 
     @admin_required("org_admin")
-    @blp.arguments(OrgSchema)
+    @blp.arguments(OrgCreateSchema)
     @blp.response(201, OrgSchema)
     def post(self, data):
         """Create an org below one in the caller's subtree."""

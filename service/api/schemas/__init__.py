@@ -5,6 +5,15 @@ from functools import cache
 from marshmallow import Schema, fields, validate
 
 MAX_PAGE_SIZE = 100
+MAX_ID = 2**31 - 1
+
+
+class Id(fields.Integer):
+    """A row id: a positive 32-bit integer, so no input can overflow a column."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
+        super().__init__(strict=True, **kwargs)
 
 
 class ErrorSchema(Schema):
