@@ -40,20 +40,21 @@ class WeChat:
     def client(self):
         from flask import current_app
 
+        from service.models.wechat import wechat_tokens
         from service.wechat import RedisTokenStore, SqlTokenStore, WeChatClient
+        from service.wechat.fallback_store import FallbackTokenStore
 
         client = current_app.extensions.get("wechat")
         if client is None:
             config = current_app.config
+            store = SqlTokenStore(db.engine, config["WECHAT_APPID"], wechat_tokens)
             if config["REDIS_URL"]:
                 import redis
 
-                store = RedisTokenStore(redis.Redis.from_url(config["REDIS_URL"]),
-                                        config["WECHAT_APPID"])
-            else:
-                from service.models.wechat import wechat_tokens
-
-                store = SqlTokenStore(db.engine, config["WECHAT_APPID"], wechat_tokens)
+                redis_client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=1,
+                                                    socket_connect_timeout=1)
+                store = FallbackTokenStore(
+                    RedisTokenStore(redis_client, config["WECHAT_APPID"]), store)
             client = WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"],
                                   config["WECHAT_API_BASE"], store,
                                   timeout=(3.05, config["WECHAT_TIMEOUT"]))
@@ -76,5 +77,10 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Redis going away must not take sign-in down: count in memory until it is back.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                          {"socket_timeout": 1, "socket_connect_timeout": 1})
     limiter.init_app(app)
     wechat.init_app(app)
