@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -12,8 +13,8 @@ from service.extensions import db
 from service.models.accounts import ROLES, Admin
 from service.models.orgs import ORG_KINDS, Org
 
-org_cli = click.Group("org", help="Union organisations.")
-admin_cli = click.Group("admin", help="Staff accounts.")
+org_cli = AppGroup("org", help="Union organisations.")
+admin_cli = AppGroup("admin", help="Staff accounts.")
 
 
 def find_org(code: str) -> Org:
@@ -73,6 +74,7 @@ def create_admin(username: str, org: Org, roles, password: str) -> Admin:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load the demo data set (idempotent) and print the demo accounts."""
     from service.demo import seed
