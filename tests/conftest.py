@@ -2,13 +2,17 @@
 
 import os
 import shutil
+import subprocess
+import time
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from service import create_app
 from service.extensions import db
+from tests.servers import free_port
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_MYSQL = TEST_DATABASE_URL.startswith("mysql")
@@ -137,3 +141,22 @@ def member(client, wechat_fake):
     from tests.helpers import MemberLogin
 
     return MemberLogin(client)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis server of this test's own, which the test may stop."""
+    port = free_port()
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0", process
+    process.kill()
+    process.wait()

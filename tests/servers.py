@@ -11,6 +11,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DATA_KEY", "BLIND_INDEX_KEY",
+                 "SERVICE_ENV", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE",
+                 "UPLOAD_DIR", "LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "RATELIMIT_ENABLED"}
 
 
 def free_port() -> int:
@@ -40,7 +43,9 @@ class Gunicorn:
     def __init__(self, env: dict, workers: int = 2):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+        # The app's settings come from `env` only, never from the shell running the tests.
+        inherited = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
+        full_env = {**inherited, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                     "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "/dev/null"}
         # A file, not a pipe: an unread pipe fills up and blocks the workers' logging.
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)

@@ -1,11 +1,8 @@
 """With REDIS_URL set, state is shared through Redis; without Redis the service carries on."""
 
 import shutil
-import subprocess
-import time
 
 import pytest
-import redis
 
 from service import create_app
 from tests.helpers import assert_error
@@ -16,40 +13,21 @@ def login(client, password="x"):
     return client.post("/api/v1/admin/auth/login", json={"username": "ghost", "password": password})
 
 
-@pytest.fixture
-def own_redis(tmp_path):
-    """A Redis server of this test's own, which the test may stop."""
-    port = free_port()
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0", process
-    process.kill()
-    process.wait()
-
-
 # CI installs redis-server (tests/redis.sh); elsewhere these run where it is installed.
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="redis-server is not installed")
 
 
-def test_rate_limit_is_shared_by_two_app_processes_through_redis(settings, own_redis):
-    url, _ = own_redis
+def test_rate_limit_is_shared_by_two_app_processes_through_redis(settings, redis_server):
+    url, _ = redis_server
     settings.update(REDIS_URL=url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     first, second = create_app(settings).test_client(), create_app(settings).test_client()
     statuses = [login(c).status_code for c in (first, second, first, second)]
     assert statuses == [401, 401, 401, 429]
 
 
-def test_service_keeps_working_when_redis_goes_away(settings, own_redis, wechat_fake):
-    url, process = own_redis
+def test_service_keeps_working_when_redis_goes_away(settings, redis_server, wechat_fake):
+    url, process = redis_server
     settings.update(REDIS_URL=url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = create_app(settings).test_client()
     assert login(client).status_code == 401

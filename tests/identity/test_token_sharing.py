@@ -1,5 +1,6 @@
-"""Several gunicorn workers share one WeChat access token through the database."""
+"""Several gunicorn workers share one WeChat access token: in the database or in Redis."""
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,9 +11,20 @@ from tests.servers import Gunicorn
 pytestmark = pytest.mark.slow
 
 
-def test_workers_make_one_stable_token_request(database_url, wechat_fake):
+@pytest.fixture(params=["database", "redis"])
+def token_home(request):
+    """Extra settings for where the workers keep the token."""
+    if request.param == "database":
+        return {}
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    url, _ = request.getfixturevalue("redis_server")
+    return {"REDIS_URL": url}
+
+
+def test_workers_make_one_stable_token_request(database_url, wechat_fake, token_home):
     env = {"DATABASE_URL": database_url, "WECHAT_API_BASE": wechat_fake.base_url,
-           "LOGIN_RATE_LIMIT": "1000 per minute", "SERVICE_ENV": "development"}
+           "LOGIN_RATE_LIMIT": "1000 per minute", "SERVICE_ENV": "development", **token_home}
     with Gunicorn(env, workers=4) as server:
         def bind_phone(i):
             login = requests.post(f"{server.url}/api/v1/auth/wechat-login",
