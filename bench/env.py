@@ -1,0 +1,76 @@
+"""The system under test: MariaDB, the fake WeChat and gunicorn with the deploy config."""
+
+import multiprocessing
+import subprocess
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+from flask_migrate import upgrade
+
+from service import create_app
+from service.wechat.fake import FakeWeChatServer
+from tests.servers import ROOT, Gunicorn
+
+MARIADB_PORT = 33398
+
+
+class BenchEnv:
+    """Start everything once; scenarios load data through `app` and load-test `url`."""
+
+    def __init__(self):
+        self.stack = ExitStack()
+        self.data_dir = Path(tempfile.mkdtemp(prefix="bench-mariadb-"))
+
+    def __enter__(self):
+        url = subprocess.run(["bash", str(ROOT / "tests/mariadb.sh"), "start",
+                              str(self.data_dir), str(MARIADB_PORT)],
+                             capture_output=True, text=True, check=True).stdout.split()[-1]
+        self.stack.callback(subprocess.run, ["bash", str(ROOT / "tests/mariadb.sh"), "stop",
+                                             str(self.data_dir)], check=False)
+        self.database_url = url  # the script's empty utf8mb4 database
+        self.fake = self.stack.enter_context(FakeWeChatServer())
+        self.settings = {
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "WECHAT_API_BASE": self.fake.base_url,
+            "LOG_LEVEL": "WARNING",
+            "RATELIMIT_ENABLED": False,
+        }
+        self.app = create_app({"SERVICE_ENV": "development", **self.settings})
+        with self.app.app_context():
+            upgrade()
+        return self
+
+    def serve(self):
+        """Start gunicorn (workers from the CPU count, as deployed); returns its base URL."""
+        env = {"DATABASE_URL": self.database_url, "WECHAT_API_BASE": self.fake.base_url,
+               "SERVICE_ENV": "development", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0"}
+        self.server = self.stack.enter_context(
+            Gunicorn(env, workers=multiprocessing.cpu_count() * 2 + 1))
+        requests.get(self.server.url + "/readyz", timeout=10).raise_for_status()
+        return self.server.url
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn worker processes (children of the master)."""
+        master = self.server.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def __exit__(self, *exc):
+        self.stack.close()
+
+
+def peak_rss_kib(pid: int) -> int:
+    """The high-water mark of a process's resident memory (VmHWM), KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss(pid: int) -> None:
+    """Reset VmHWM so the next peak belongs to the next scenario (Linux >= 4.0)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+

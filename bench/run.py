@@ -1,0 +1,48 @@
+"""`python -m bench.run`: every scenario, one table, ratios to /healthz of the same run."""
+
+import argparse
+import time
+from pathlib import Path
+
+from bench.env import BenchEnv
+from bench.report import Row, document, table
+from bench.wrk import run_wrk
+
+COMMAND = "bash bench/run.sh"
+
+
+def healthz(env: BenchEnv, seconds: int) -> Row:
+    result = run_wrk(env.url + "/healthz", "get.lua", seconds=seconds)
+    ok = result.statuses.get(200, 0) == result.answered
+    return Row("GET /healthz (baseline)", result.requests_per_s, 1.0, result.p50_ms,
+               result.p99_ms, f"{result.answered} answered, all 200: {ok}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller data, shorter runs")
+    parser.add_argument("--write", type=Path, help="write the results to this Markdown file")
+    args = parser.parse_args(argv)
+    seconds = 5 if args.quick else 10
+    started = time.monotonic()
+    from bench import scenarios
+
+    with BenchEnv() as env:
+        env.url = env.serve()
+        baseline = healthz(env, seconds)
+        rows = [baseline]
+        print(table(rows), flush=True)
+        for scenario in scenarios.ALL:
+            for row in scenario(env, baseline, quick=args.quick, seconds=seconds):
+                rows.append(row)
+                print(table(rows[-1:]).splitlines()[-1], flush=True)
+    elapsed = time.monotonic() - started
+    print()
+    print(table(rows))
+    print(f"\nfinished in {elapsed / 60:.1f} minutes")
+    if args.write:
+        args.write.write_text(document(rows, COMMAND, elapsed))
+
+
+if __name__ == "__main__":
+    main()

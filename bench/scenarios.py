@@ -1,0 +1,3 @@
+"""The scenarios, in the order they run; each yields rows for the table."""
+
+ALL = []
