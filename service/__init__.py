@@ -10,13 +10,14 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(overrides=config))
 
-    from service import commands, errors, extensions, idempotency, logs
+    from service import commands, errors, extensions, idempotency, input_guard, logs
     from service.api import register_blueprints
 
     logs.init_app(app)
     extensions.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
+    input_guard.init_app(app)
     idempotency.init_app(app)
     commands.init_app(app)
     return app

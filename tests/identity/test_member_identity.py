@@ -71,3 +71,20 @@ def test_principal_kinds_do_not_mix(client, member, staff):
     assert_error(client.get("/api/v1/admin/orgs", headers=member("frank")), 403, "admin_only")
     assert_error(client.get("/api/v1/me", headers=staff("jinshui_admin")), 403, "member_only")
     assert_error(client.get("/api/v1/me"), 401, "token_missing")
+
+
+def test_wechat_refusing_our_credentials_is_502(settings, wechat_fake):
+    from service import create_app
+
+    settings["WECHAT_SECRET"] = "bad-secret"
+    client = create_app(settings).test_client()
+    login = client.post("/api/v1/auth/wechat-login", json={"code": "user-gina-1"})
+    assert_error(login, 502, "wechat_error")
+
+
+def test_wechat_busy_is_503_and_nothing_is_written(app, client, member, wechat_fake):
+    headers = member("hank")
+    wechat_fake.fault("/wxa/business/getuserphonenumber", "busy")
+    assert_error(client.post("/api/v1/me/phone", json={"code": "phone-13500000000"},
+                             headers=headers), 503, "wechat_unavailable")
+    assert client.get("/api/v1/me", headers=headers).get_json()["phone"] is None

@@ -1,0 +1,46 @@
+"""One check on every JSON body: text must not carry control characters."""
+
+from flask import Flask, request
+
+from service.errors import abort
+from service.validation_messages import label
+
+ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+def _bad_text(value) -> bool:
+    return any((ch < " " and ch not in ALLOWED_CONTROLS) or ch == "\x7f" for ch in value)
+
+
+def _first_bad_field(value, path=()):
+    if isinstance(value, str):
+        return path if _bad_text(value) else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and _bad_text(key):
+            return (*path, key)
+        found = _first_bad_field(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Refuse NUL and other control characters in any JSON text, naming the field."""
+
+    @app.before_request
+    def refuse_control_characters():
+        if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        body = request.get_json(silent=True)
+        path = _first_bad_field(body)
+        if path is None:
+            return
+        field = str(next((p for p in path if isinstance(p, str)), "body"))
+        message = f"{label(field)}含有不可见的控制字符，请删除后重试"
+        abort(422, "text_invalid", message, {"json": {field: [message]}})
