@@ -26,11 +26,26 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    from service.api import admin_auth, audit_log, me, orgs
+    from service.api import (
+        admin_auth,
+        audit_log,
+        me,
+        orgs,
+        refund_applications,
+        refund_enterprises,
+        refund_ledger,
+        refund_policies,
+        refund_review,
+    )
 
     return [
         (me, ""),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
         (audit_log, "/admin/audit"),
+        (refund_enterprises, "/refunds"),
+        (refund_applications, "/refunds/applications"),
+        (refund_policies, "/admin/refunds"),
+        (refund_review, "/admin/refunds"),
+        (refund_ledger, "/admin/refunds"),
     ]

@@ -5,7 +5,14 @@ from service.models.audit import AuditEntry
 from service.models.idempotency import IdempotentRequest
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
+from service.models.refund_applications import (
+    RefundApplication,
+    RefundAttachment,
+    RefundStatusChange,
+)
+from service.models.refunds import Enterprise, RefundPolicy
 from service.models.wechat import wechat_tokens
 
-__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "User",
+__all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "Org", "OutboxMessage",
+           "RefundApplication", "RefundAttachment", "RefundPolicy", "RefundStatusChange", "User",
            "wechat_tokens"]

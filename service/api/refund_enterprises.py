@@ -1,0 +1,95 @@
+"""Mini-program: registering enterprises and their unions; the refund policies."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.api.pages import paginate
+from service.api.schemas import PageArgs, envelope
+from service.api.schemas.refunds import (
+    RefundEnterpriseInSchema,
+    RefundEnterpriseSchema,
+    RefundEnterpriseUpdateSchema,
+    RefundPolicySchema,
+)
+from service.auth import current_user, member_required
+from service.errors import abort
+from service.extensions import db
+from service.models.refund_applications import RefundApplication
+from service.models.refunds import Enterprise, RefundPolicy
+from service.refunds import enterprises
+from service.refunds.applications import own_enterprise, reassess
+from service.refunds.workflow import EDITABLE
+
+blp = Blueprint("refund_enterprises", __name__, description="工会经费返还：企业登记与政策")
+
+
+def _commit_unique() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same code registered twice at once
+        db.session.rollback()
+        abort(409, "enterprise_exists", "该统一社会信用代码的企业已登记，请勿重复登记")
+
+
+@blp.route("/enterprises")
+class Enterprises(MethodView):
+    @member_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(RefundEnterpriseSchema))
+    def get(self, args):
+        """The enterprises the caller registered."""
+        query = (select(Enterprise).where(Enterprise.user_id == current_user().id)
+                 .order_by(Enterprise.id.desc()))
+        return paginate(query, args)
+
+    @member_required
+    @blp.arguments(RefundEnterpriseInSchema)
+    @blp.response(201, RefundEnterpriseSchema)
+    def post(self, data):
+        """Register an enterprise and its grassroots union; the size class is computed."""
+        values = enterprises.checked(data)
+        enterprises.refuse_duplicate(values["uscc"])
+        enterprise = Enterprise(user_id=current_user().id, **values)
+        db.session.add(enterprise)
+        _commit_unique()
+        return enterprise
+
+
+@blp.route("/enterprises/<int:enterprise_id>")
+class EnterpriseDetail(MethodView):
+    @member_required
+    @blp.response(200, RefundEnterpriseSchema)
+    def get(self, enterprise_id):
+        """One of the caller's enterprises."""
+        return own_enterprise(enterprise_id)
+
+    @member_required
+    @blp.arguments(RefundEnterpriseUpdateSchema)
+    @blp.response(200, RefundEnterpriseSchema)
+    def patch(self, data, enterprise_id):
+        """Correct the registration; not while an application is with staff."""
+        enterprise = own_enterprise(enterprise_id)
+        enterprises.refuse_while_in_review(enterprise)
+        values = enterprises.checked({**enterprises.current_values(enterprise), **data})
+        enterprises.refuse_duplicate(values["uscc"], enterprise.id)
+        for name, value in values.items():
+            setattr(enterprise, name, value)
+        db.session.flush()
+        editable = db.session.scalars(select(RefundApplication).where(
+            RefundApplication.enterprise_id == enterprise.id,
+            RefundApplication.status.in_(EDITABLE)))
+        for application in editable:
+            reassess(application)
+        _commit_unique()
+        return enterprise
+
+
+@blp.route("/policies")
+class Policies(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(RefundPolicySchema))
+    def get(self, args):
+        """The refund policies, newest period first."""
+        return paginate(select(RefundPolicy).order_by(RefundPolicy.period_start.desc()), args)

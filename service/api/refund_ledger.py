@@ -1,0 +1,65 @@
+"""Admin console: the refund ledger as an xlsx download, and an overview of it."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from service import audit
+from service.api.schemas.refund_applications import RefundLedgerQuerySchema
+from service.auth import admin_required, current_admin
+from service.clock import today_shanghai
+from service.extensions import db
+from service.refunds.ledger import HEADER, LedgerRows, overview
+from service.spreadsheets import XLSX_MIME, xlsx_response
+
+blp = Blueprint("refund_ledger", __name__, description="工会经费返还：台账与统计")
+STAFF_ROLES = ("refund_reviewer", "finance")
+
+
+class RefundSumsSchema(Schema):
+    count = fields.Integer()
+    paid_fen = fields.Integer()
+    refundable_fen = fields.Integer()
+    payout_fen = fields.Integer()
+
+
+class RefundStatusSumsSchema(RefundSumsSchema):
+    status = fields.String()
+    status_label = fields.String()
+
+
+class RefundDistrictSumsSchema(RefundSumsSchema):
+    district_code = fields.String()
+
+
+class RefundOverviewSchema(Schema):
+    totals = fields.Nested(RefundSumsSchema)
+    by_status = fields.List(fields.Nested(RefundStatusSumsSchema))
+    by_district = fields.List(fields.Nested(RefundDistrictSumsSchema))
+
+
+@blp.route("/export")
+class LedgerExport(MethodView):
+    @admin_required(*STAFF_ROLES)
+    @blp.arguments(RefundLedgerQuerySchema, location="query")
+    @blp.response(200, description="经费返还台账（xlsx，末行为合计）", content_type=XLSX_MIME)
+    def get(self, args):
+        """The ledger of the caller's scope as xlsx, with a totals row (audited)."""
+        rows = LedgerRows(args)
+        response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
+                                 "经费返还台账", HEADER, rows, rows.footer())
+        audit.record("refund.export", object_type="refund_ledger",
+                     org_id=current_admin().org_id,
+                     detail={"filters": {k: v for k, v in args.items()}, "rows": rows.count})
+        db.session.commit()
+        return response
+
+
+@blp.route("/overview")
+class LedgerOverview(MethodView):
+    @admin_required(*STAFF_ROLES)
+    @blp.arguments(RefundLedgerQuerySchema, location="query")
+    @blp.response(200, RefundOverviewSchema)
+    def get(self, args):
+        """Counts and amounts by status and by district within the caller's scope."""
+        return overview(args)

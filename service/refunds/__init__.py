@@ -1,0 +1,1 @@
+"""The union-fee refund: policies, assessment, workflow, files and the ledger."""

@@ -1,0 +1,100 @@
+"""The refund ledger: the scoped, filtered set of declared applications, its rows and sums."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from service.auth import scope_org_ids
+from service.domain.masking import mask_bank_account
+from service.domain.sme import SIZE_CLASS_LABELS
+from service.extensions import db
+from service.models.refund_applications import RefundApplication
+from service.refunds.workflow import STATUS_LABELS
+
+BATCH = 500
+HEADER = ["申请编号", "年度", "企业名称", "统一社会信用代码", "企业规模", "行政区划代码",
+          "受理工会", "工会名称", "工会统一社会信用代码", "开户银行", "银行账号", "状态",
+          "缴费金额（元）", "应返还金额（元）", "拨付金额（元）", "拨付日期", "凭证号", "提交时间"]
+_FILTERS = ("status", "year", "district_code", "size_class")
+
+
+def filtered(query, args: dict):
+    """`query` over applications limited to the caller's scope, declared ones and `args`."""
+    query = query.where(RefundApplication.org_id.in_(scope_org_ids()),
+                        RefundApplication.status != "draft")
+    for name in _FILTERS:
+        if args.get(name) is not None:
+            query = query.where(getattr(RefundApplication, name) == args[name])
+    return query
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else Decimal(fen) / 100
+
+
+class LedgerRows:
+    """The export rows, read in id order a batch at a time; sums kept for the footer."""
+
+    def __init__(self, args: dict):
+        self.args = args
+        self.count = 0
+        self.paid_fen = self.refundable_fen = self.payout_fen = 0
+
+    def __iter__(self) -> Iterator[list]:
+        last_id = 0
+        while True:
+            batch = db.session.scalars(
+                filtered(select(RefundApplication), self.args)
+                .where(RefundApplication.id > last_id)
+                .order_by(RefundApplication.id).limit(BATCH)).unique().all()
+            if not batch:
+                return
+            for application in batch:
+                yield self._row(application)
+            # The session holds unmodified rows weakly: read batches do not pile up.
+            last_id = batch[-1].id
+
+    def _row(self, a: RefundApplication) -> list:
+        self.count += 1
+        self.paid_fen += a.paid_fen
+        self.refundable_fen += a.refundable_fen
+        self.payout_fen += a.payout_fen or 0
+        e = a.enterprise
+        submitted = a.submitted_at.isoformat(timespec="seconds") if a.submitted_at else None
+        return [a.id, a.year, e.name, e.uscc, SIZE_CLASS_LABELS[a.size_class], a.district_code,
+                a.org.name, e.union_name, e.union_uscc, e.bank_name,
+                mask_bank_account(e.bank_account_no), STATUS_LABELS[a.status],
+                _yuan(a.paid_fen), _yuan(a.refundable_fen), _yuan(a.payout_fen),
+                a.payout_on, a.payout_voucher_no, submitted]
+
+    def footer(self) -> Iterator[list]:
+        """The totals row; read it after the rows."""
+        yield ["合计", f"{self.count}笔", *[None] * 10, _yuan(self.paid_fen),
+               _yuan(self.refundable_fen), _yuan(self.payout_fen), None, None, None]
+
+
+def overview(args: dict) -> dict:
+    """Counts and amounts by status and by district, within scope and filters."""
+    sums = (func.count(RefundApplication.id),
+            *(func.coalesce(func.sum(column), 0) for column in (
+                RefundApplication.paid_fen, RefundApplication.refundable_fen,
+                RefundApplication.payout_fen)))
+
+    def grouped(column):
+        rows = db.session.execute(
+            filtered(select(column, *sums), args).group_by(column).order_by(column))
+        return [{"key": key, "count": count, "paid_fen": int(paid),
+                 "refundable_fen": int(refundable), "payout_fen": int(payout)}
+                for key, count, paid, refundable, payout in rows]
+
+    by_status = [{"status": row.pop("key"), **row} for row in grouped(RefundApplication.status)]
+    for row in by_status:
+        row["status_label"] = STATUS_LABELS[row["status"]]
+    by_district = [{"district_code": row.pop("key"), **row}
+                   for row in grouped(RefundApplication.district_code)]
+    count, paid, refundable, payout = db.session.execute(
+        filtered(select(*sums), args)).one()
+    totals = {"count": count, "paid_fen": int(paid), "refundable_fen": int(refundable),
+              "payout_fen": int(payout)}
+    return {"totals": totals, "by_status": by_status, "by_district": by_district}
