@@ -12,6 +12,7 @@ from service.models.orgs import Org
 
 ANY_STAFF = object()
 OWN, OTHER = "JS", "EQ"
+DISTRICT_CODES = {"own": "410105", "other": "410103"}
 
 
 class MatrixContext:
@@ -24,20 +25,33 @@ class MatrixContext:
 
             seed_orgs(DEMO_PASSWORD)
             own = db.session.query(Org).filter_by(code=OWN).one()
+            root = db.session.query(Org).filter_by(code="ZZ").one()
             for role in ROLES:
                 create_admin(f"matrix_{role}", own, [role], DEMO_PASSWORD)
-            db.session.commit()
-        self.cache = {}
+                create_admin(f"matrix_root_{role}", root, [role], DEMO_PASSWORD)
+            from service.refunds.policies import ensure_default_policies
 
-    def headers_for(self, role: str) -> dict:
-        return self.staff(f"matrix_{role}")
+            ensure_default_policies()
+            db.session.commit()
+        # Inside the 2023-2024 refund policy's application window.
+        app.config["FIXED_TODAY"] = "2024-03-15"
+        self.cache = {}
+        from tests.refunds.helpers import Refunds
+
+        self.refunds = Refunds(app, client, self.member_login, staff)
+
+    def member_login(self, name: str) -> dict:
+        if name not in self.cache:
+            token = self.client.post("/api/v1/auth/wechat-login",
+                                     json={"code": f"user-{name}-1"}).get_json()["token"]
+            self.cache[name] = {"Authorization": f"Bearer {token}"}
+        return self.cache[name]
+
+    def headers_for(self, role: str, at_root: bool = False) -> dict:
+        return self.staff(f"matrix_root_{role}" if at_root else f"matrix_{role}")
 
     def member_headers(self) -> dict:
-        if "member" not in self.cache:
-            token = self.client.post("/api/v1/auth/wechat-login",
-                                     json={"code": "user-matrix-member-1"}).get_json()["token"]
-            self.cache["member"] = {"Authorization": f"Bearer {token}"}
-        return self.cache["member"]
+        return self.member_login("matrix-member")
 
     def has_role(self, role: str, required: str) -> bool:
         return has_role(Admin(roles_text=role), required)
@@ -67,6 +81,7 @@ class Route:
     roles: object  # ANY_STAFF or a tuple of roles
     build: Callable  # (ctx, where) -> (path, json body or None)
     scoped: bool = True
+    at_root: bool = False  # the route serves staff of the root org only
 
     def request(self, ctx, where):
         path, body = self.build(ctx, where)
@@ -92,4 +107,59 @@ ROUTES = [
         f"/api/v1/admin/orgs/{_new_org(c, w)}", {"auto_approve": True})),
     Route("GET", "/api/v1/admin/audit", ("org_admin",), lambda c, w: (
         "/api/v1/admin/audit", None), scoped=False),
+]
+
+
+def _refund(ctx, where):
+    """A submitted refund application of an enterprise in the own or other district."""
+    def make():
+        application = ctx.refunds.submitted(f"matrix-owner-{where}",
+                                            district_code=DISTRICT_CODES[where])
+        detail = ctx.client.get(f"/api/v1/refunds/applications/{application['id']}",
+                                headers=ctx.member_login(f"matrix-owner-{where}")).get_json()
+        return application["id"], detail["attachments"][0]["id"]
+    return ctx.once(("refund", where), make)
+
+
+def _policy(ctx, where):
+    return ctx.once("policy", lambda: ctx.client.get("/api/v1/refunds/policies").get_json()[
+        "items"][0]["id"])
+
+
+REFUND_STAFF = ("refund_reviewer", "finance")
+ROUTES += [
+    Route("GET", "/api/v1/admin/refunds/applications", REFUND_STAFF, lambda c, w: (
+        "/api/v1/admin/refunds/applications", None), scoped=False),
+    Route("GET", "/api/v1/admin/refunds/applications/<int:application_id>", REFUND_STAFF,
+          lambda c, w: (f"/api/v1/admin/refunds/applications/{_refund(c, w)[0]}", None)),
+    Route("POST", "/api/v1/admin/refunds/applications/<int:application_id>/review",
+          ("refund_reviewer",), lambda c, w: (
+              f"/api/v1/admin/refunds/applications/{_refund(c, w)[0]}/review",
+              {"decision": "approve", "note": "材料齐全"})),
+    Route("POST", "/api/v1/admin/refunds/applications/<int:application_id>/pay", ("finance",),
+          lambda c, w: (f"/api/v1/admin/refunds/applications/{_refund(c, w)[0]}/pay",
+                        {"voucher_no": "PZ-1", "paid_at": "2024-03-15", "paid_fen": 1})),
+    Route("GET", "/api/v1/admin/refunds/applications/<int:application_id>/attachments/"
+          "<int:attachment_id>", REFUND_STAFF, lambda c, w: (
+              "/api/v1/admin/refunds/applications/{}/attachments/{}".format(*_refund(c, w)),
+              None)),
+    Route("GET", "/api/v1/admin/refunds/applications/<int:application_id>/bank-account",
+          ("finance",), lambda c, w: (
+              f"/api/v1/admin/refunds/applications/{_refund(c, w)[0]}/bank-account"
+              "?reason=拨付核对", None)),
+    Route("GET", "/api/v1/admin/refunds/export", REFUND_STAFF, lambda c, w: (
+        "/api/v1/admin/refunds/export", None), scoped=False),
+    Route("GET", "/api/v1/admin/refunds/overview", REFUND_STAFF, lambda c, w: (
+        "/api/v1/admin/refunds/overview", None), scoped=False),
+    Route("POST", "/api/v1/admin/refunds/policies", ("finance", "org_admin"), lambda c, w: (
+        "/api/v1/admin/refunds/policies", {
+            "name": "2027年小额缴费工会经费返还", "period_start": "2027-01-01",
+            "period_end": "2027-12-31", "apply_from": "2027-01-01",
+            "apply_until": "2028-06-30", "eligible_size_classes": [], "max_paid_fen": 500000,
+            "refund_ratio": "1.00", "grassroots_share": "0.65"}),
+          scoped=False, at_root=True),
+    Route("PATCH", "/api/v1/admin/refunds/policies/<int:policy_id>", ("finance", "org_admin"),
+          lambda c, w: (f"/api/v1/admin/refunds/policies/{_policy(c, w)}",
+                        {"name": "2020-2022年小微企业工会经费返还（修订）"}),
+          scoped=False, at_root=True),
 ]

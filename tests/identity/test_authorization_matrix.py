@@ -35,7 +35,7 @@ CELLS = [(route, role, where) for route in ROUTES for role in ROLES
                          ids=[f"{r.method} {r.rule} {role} {where}" for r, role, where in CELLS])
 def test_cell(matrix, route, role, where):
     method, path, body = route.request(matrix, where)
-    response = matrix.call(method, path, body, matrix.headers_for(role))
+    response = matrix.call(method, path, body, matrix.headers_for(role, route.at_root))
     allowed = route.roles is ANY_STAFF or any(matrix.has_role(role, r) for r in route.roles)
     detail = (f"{method} {path} as {role} ({where}): {response.status_code} "
               f"{response.get_data()[:300]!r}")
@@ -56,3 +56,12 @@ def test_member_token_and_no_token(matrix, route):
     assert member.status_code == 403 and member.get_json()["error"] == "admin_only"
     anonymous = matrix.call(method, path, body, {})
     assert anonymous.status_code == 401
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.at_root],
+                         ids=[f"{r.method} {r.rule}" for r in ROUTES if r.at_root])
+def test_root_only_routes_refuse_district_staff(matrix, route):
+    method, path, body = route.request(matrix, "own")
+    for role in route.roles:
+        response = matrix.call(method, path, body, matrix.headers_for(role))
+        assert response.status_code == 403, response.get_json()
