@@ -29,8 +29,9 @@ def main(argv=None) -> None:
 
     with BenchEnv() as env:
         env.url = env.serve()
-        baseline = healthz(env, seconds)
-        rows = [baseline]
+        baseline_row = healthz(env, seconds)
+        baseline = baseline_row
+        rows = [baseline_row]
         print(table(rows), flush=True)
         for scenario in scenarios.ALL:
             for row in scenario(env, baseline, quick=args.quick, seconds=seconds):

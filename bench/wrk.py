@@ -30,15 +30,20 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(url: str, script: str, *, seconds: int = 10, connections: int = 64,
-            threads: int = 2, env: dict | None = None, timeout_s: int = 10) -> WrkResult:
+            threads: int = 2, env: dict | None = None, timeout_s: int = 10,
+            headers: dict | None = None) -> WrkResult:
     """`wrk --latency` against `url` with `lua/<script>`; returns rate and percentiles."""
     started_ns = time.time_ns()
+    header_args = [arg for name, value in (headers or {}).items()
+                   for arg in ("-H", f"{name}: {value}")]
     output = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout_s}s",
-         "--latency", "-s", str(LUA / script), url],
+         "--latency", *header_args, "-s", str(LUA / script), url],
         capture_output=True, text=True, check=True,
         env={**os.environ, **(env or {}), "REPLAY_THREADS": str(threads)}).stdout
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
+    if not percentiles:
+        raise RuntimeError(f"wrk measured nothing (no answer within {seconds}s):\n{output}")
     statuses: dict[int, int] = {}
     for code, count in re.findall(r"^STATUS (\d+) (\d+)$", output, re.M):
         statuses[int(code)] = statuses.get(int(code), 0) + int(count)
