@@ -17,11 +17,26 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    from service.api import admin_auth, audit_log, me, orgs
+    from service.api import (
+        admin_auth,
+        audit_log,
+        join,
+        join_codes,
+        join_review,
+        me,
+        members,
+        orgs,
+        stats,
+    )
 
     return [
         (me, ""),
+        (join, ""),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
+        (join_codes, "/admin"),
+        (join_review, "/admin/join/applications"),
+        (members, "/admin/members"),
+        (stats, "/admin/stats"),
         (audit_log, "/admin/audit"),
     ]

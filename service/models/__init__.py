@@ -3,9 +3,11 @@
 from service.models.accounts import Admin, User
 from service.models.audit import AuditEntry
 from service.models.idempotency import IdempotentRequest
+from service.models.join_codes import JoinCode
+from service.models.members import JoinApplication, Member, MemberTransfer
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
 from service.models.wechat import wechat_tokens
 
-__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "User",
-           "wechat_tokens"]
+__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "JoinApplication", "JoinCode", "Member",
+           "MemberTransfer", "Org", "OutboxMessage", "User", "wechat_tokens"]
