@@ -46,3 +46,34 @@ def test_one_person_twenty_submissions_make_one_application(app, database_url, w
     engine.dispose()
     assert applications == 1
     assert members == (1 if org_code == "ZZ-MT" else 0)
+
+
+def test_reviewers_deciding_at_once_decide_once(app, client, member, staff, database_url,
+                                                wechat_fake):
+    created = client.post("/api/v1/join/applications", headers=member("contested"),
+                          json=form({"org_id": org_id(app, "JS-XW")})).get_json()
+    tokens = [staff.token("city_admin"), staff.token("jinshui_reviewer")]
+    env = {"DATABASE_URL": database_url, "WECHAT_API_BASE": wechat_fake.base_url,
+           "SERVICE_ENV": "development", "GUNICORN_THREADS": "4"}
+    with Gunicorn(env, workers=3) as server:
+        start = threading.Barrier(10)
+
+        def decide(i):
+            start.wait()
+            action = "approve" if i % 2 else "reject"
+            return requests.post(
+                f"{server.url}/api/v1/admin/join/applications/{created['id']}/{action}",
+                json={"reason": "资料不全"}, timeout=30,
+                headers={"Authorization": f"Bearer {tokens[i % 2]}"})
+
+        with ThreadPoolExecutor(10) as pool:
+            responses = list(pool.map(decide, range(10)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [409] * 9, [r.text for r in responses]
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        outbox = conn.scalar(sa.text("SELECT COUNT(*) FROM outbox"))
+        members = conn.scalar(sa.text("SELECT COUNT(*) FROM members"))
+        status = conn.scalar(sa.text("SELECT status FROM join_applications"))
+    engine.dispose()
+    assert outbox == 1 and members == (1 if status == "approved" else 0)
