@@ -1,11 +1,18 @@
 """seed-demo adds join codes and a few hundred applications, once."""
 
+import pytest
 import sqlalchemy as sa
 
+from service.demo import DEMO_PASSWORD
 from service.demo.join import APPLICATIONS, CODES
 from service.extensions import db
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication, Member
+
+
+@pytest.fixture
+def _demo_tree():
+    """Start from an empty database: seed-demo makes the tree itself."""
 
 
 def table_counts(app) -> tuple[int, int, int]:
@@ -14,7 +21,7 @@ def table_counts(app) -> tuple[int, int, int]:
                      for model in (JoinCode, JoinApplication, Member))
 
 
-def test_seed_demo_is_idempotent_and_feeds_the_overview(app, client, runner, staff, wechat_fake):
+def test_seed_demo_is_idempotent_and_feeds_the_overview(app, client, runner, wechat_fake):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "demo join codes: 7" in first.output
@@ -22,7 +29,10 @@ def test_seed_demo_is_idempotent_and_feeds_the_overview(app, client, runner, sta
     assert (codes, applications) == (len(CODES), APPLICATIONS) and 100 < members < APPLICATIONS
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert table_counts(app) == (codes, applications, members)
-    overview = client.get("/api/v1/admin/stats/overview", headers=staff("city_admin")).get_json()
+    token = client.post("/api/v1/admin/auth/login", json={
+        "username": "city_admin", "password": DEMO_PASSWORD}).get_json()["token"]
+    overview = client.get("/api/v1/admin/stats/overview",
+                          headers={"Authorization": f"Bearer {token}"}).get_json()
     assert overview["members"]["total"] == members
     assert sum(row["count"] for row in overview["members"]["by_month"]) == members
     by_status = overview["applications"]["by_status"]
