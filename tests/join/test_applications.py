@@ -91,6 +91,9 @@ def test_form_errors_are_in_chinese_and_name_the_field(app, client, member):
     target = {"org_id": org_id(app, "ZZ-ELM")}
     body = assert_error(apply(client, member("y"), form(target, name=None)), 422)
     assert body["message"] == "姓名为必填项"
+    body = assert_error(apply(client, member("y"), form(target, name="张3<b>")), 422)
+    assert body["message"].startswith("姓名只能包含汉字") and "name" in body["errors"]["json"]
+    applied(client, member("uyghur"), form(target, name="买买提·吐尔逊", seq=9))
     body = assert_error(apply(client, member("y"), form(target, occupation="astronaut")), 422)
     assert body["message"] == "职业不在可选范围内，请重新选择"
     body = assert_error(apply(client, member("y"), form({}, org_id=None)), 422)
@@ -155,3 +158,18 @@ def test_staff_token_cannot_apply_and_nothing_is_stored_in_clear(app, client, me
         rows = db.session.execute(sa.text("SELECT * FROM join_applications")).fetchall()
         rows += db.session.execute(sa.text("SELECT * FROM members")).fetchall()
     assert id_number(1) not in repr(rows) and "13900000001" not in repr(rows)
+
+
+def test_submissions_are_rate_limited_per_account(app, settings, wechat_fake):
+    from service import create_app
+    from tests.helpers import MemberLogin
+
+    settings.update(RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="2 per minute")
+    client = create_app(settings).test_client()
+    member = MemberLogin(client)
+    target = {"org_id": org_id(app, "ZZ-ELM")}
+    statuses = [apply(client, member("busy"), form(target, seq=seq)).status_code
+                for seq in (1, 2, 3)]
+    assert statuses == [201, 409, 429]
+    assert client.get("/api/v1/join/applications", headers=member("busy")).status_code == 200
+    assert apply(client, member("calm"), form(target, seq=4)).status_code == 201

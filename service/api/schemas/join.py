@@ -17,6 +17,10 @@ from service.wechat.limits import SCENE_PATTERN
 PICK_AGAIN = "不在可选范围内，请重新选择"
 DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
 SCENE = validate.Regexp(SCENE_PATTERN.pattern + r"\Z", error="无效，请重新扫描入会码")
+# Han characters (rare ones too), Latin letters, the middle dot of transliterated names.
+PERSON_NAME = validate.Regexp(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134fA-Za-z·・. ]{1,50}\Z",
+    error="只能包含汉字、字母和间隔号“·”，请填写身份证上的姓名")
 
 
 def one_of(vocabulary) -> validate.OneOf:
@@ -42,7 +46,7 @@ class JoinApplicationFormSchema(Schema):
 
     scene = fields.String(allow_none=True, validate=SCENE)
     org_id = fields.Integer(allow_none=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50),
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=50), PERSON_NAME],
                          metadata={"label": "姓名"})
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
     phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
