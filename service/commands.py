@@ -84,7 +84,22 @@ def seed_demo_command():
     db.session.commit()
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="deliver what is due now, then exit")
+@click.option("--idle-seconds", default=2.0, show_default=True,
+              help="pause between polls when nothing is due")
+def worker_command(once, idle_seconds):
+    """Deliver queued notifications as WeChat subscribe messages."""
+    from service.notifications import run_worker
+
+    total = run_worker(once=once, idle_seconds=idle_seconds, report=click.echo)
+    if once:
+        click.echo(f"delivered: sent={total['sent']} not_subscribed={total['not_subscribed']} "
+                   f"retry={total['retry']} failed={total['failed']}")
+
+
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
-    for command in (org_cli, admin_cli, seed_demo_command):
+    for command in (org_cli, admin_cli, seed_demo_command, worker_command):
         app.cli.add_command(command)

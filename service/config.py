@@ -44,6 +44,8 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "TOKEN_TTL_SECONDS": int(_env(environ, "TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
         "ADMIN_TOKEN_TTL_SECONDS": int(_env(environ, "ADMIN_TOKEN_TTL_SECONDS", str(8 * 3600))),
+        # The member card's QR code: short-lived, so a screenshot cannot be passed around.
+        "CARD_CODE_TTL_SECONDS": int(_env(environ, "CARD_CODE_TTL_SECONDS", "300")),
         "LOGIN_RATE_LIMIT": _env(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",

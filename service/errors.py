@@ -9,7 +9,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from service.domain.errors import RuleViolation
-from service.validation_messages import field_message, translate_messages
+from service.validation_messages import field_message, schema_labels, translate_messages
 from service.wechat.errors import WeChatError, WeChatUnavailable
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ def _from_http_exception(exc: HTTPException):
     elif messages:
         errors = translate_messages(messages)
         if status == 422:
-            message = field_message(errors) or message
+            labels = schema_labels(data.get("schema"))
+            message = field_message(errors, labels) or message
     if status == 429:
         message = DEFAULTS[429][1]
     headers = {k: v for k, v in (data.get("headers") or {}).items()}

@@ -49,6 +49,22 @@ FIELD_LABELS = {
     "max_paid_fen": "小额缴费标准",
     "refund_ratio": "返还比例",
     "grassroots_share": "基层工会留成比例",
+    "scene": "入会码",
+    "org_id": "组织",
+    "occupation": "职业",
+    "employer": "工作单位",
+    "household_type": "户籍类型",
+    "ethnicity": "民族",
+    "political_status": "政治面貌",
+    "education": "学历",
+    "residence_district_code": "居住地区县",
+    "to_org_id": "转入组织",
+    "verify_code": "会员码",
+    "enabled": "是否启用",
+    "since": "开始时间",
+    "until": "结束时间",
+    "q": "搜索内容",
+    "full": "是否导出完整信息",
 }
 
 _EXACT = {
@@ -108,18 +124,30 @@ def translate_messages(messages):
     return translate(messages) if isinstance(messages, str) else messages
 
 
-def field_message(errors: dict) -> str | None:
-    """One sentence naming the first invalid field, e.g. '手机号码为必填项'."""
+def field_message(errors: dict, labels: dict | None = None) -> str | None:
+    """One sentence naming the first invalid field, e.g. '手机号码为必填项'.
+
+    `labels` overrides FIELD_LABELS for one schema (a person's `name` is 姓名, not 名称).
+    """
     for location in errors.values():
         if not isinstance(location, dict):
             continue
         for field, problems in location.items():
-            return f"{label(field)}{_first(problems)}"
+            return f"{label(field, labels)}{_first(problems)}"
     return None
 
 
-def label(field) -> str:
+def schema_labels(schema) -> dict:
+    """Field labels a schema declares with `metadata={"label": ...}`."""
+    fields = getattr(schema, "fields", None) or {}
+    return {name: field.metadata["label"] for name, field in fields.items()
+            if "label" in field.metadata}
+
+
+def label(field, labels: dict | None = None) -> str:
     """The Chinese name of a field, or the field name itself."""
+    if labels and field in labels:
+        return labels[field]
     return FIELD_LABELS.get(field, str(field))
 
 

@@ -163,3 +163,88 @@ ROUTES += [
                         {"name": "2020-2022年小微企业工会经费返还（修订）"}),
           scoped=False, at_root=True),
 ]
+
+
+JOIN_ORGS = {"own": "JS-XW", "other": "EQ-HT"}
+
+
+def _org_code_id(ctx, code):
+    with ctx.app.app_context():
+        return db.session.query(Org.id).filter_by(code=code).scalar()
+
+
+def _join_org(ctx, where):
+    return _org_code_id(ctx, JOIN_ORGS[where])
+
+
+def _join_code(ctx, where):
+    return ctx.once(("join_code", where), lambda: ctx.client.post(
+        f"/api/v1/admin/orgs/{_join_org(ctx, where)}/join-codes", headers=ctx.root_headers(),
+        json={"label": f"矩阵渠道{where}"}).get_json()["id"])
+
+
+def _join_application(ctx, where, seq):
+    """A pending application of person `seq` at the own or other grassroots union."""
+    from tests.join.helpers import applied, form
+
+    def make():
+        headers = ctx.member_login(f"matrix-applicant-{where}-{seq}")
+        return applied(ctx.client, headers, form({"org_id": _join_org(ctx, where)},
+                                                 seq=seq + (50 if where == "other" else 0)))["id"]
+    return ctx.once(("join_application", where, seq), make)
+
+
+def _member(ctx, where):
+    """An approved member of the own or other grassroots union: (member id, applicant)."""
+    def make():
+        application = _join_application(ctx, where, 9)
+        ctx.client.post(f"/api/v1/admin/join/applications/{application}/approve",
+                        headers=ctx.root_headers())
+        listed = ctx.client.get(f"/api/v1/admin/members?org_id={_join_org(ctx, where)}",
+                                headers=ctx.root_headers()).get_json()["items"]
+        return listed[0]["id"]
+    return ctx.once(("member", where), make)
+
+
+def _verify_code(ctx, where):
+    _member(ctx, where)
+    return ctx.client.get("/api/v1/me/card", headers=ctx.member_login(
+        f"matrix-applicant-{where}-9")).get_json()["verify_code"]
+
+
+REVIEWERS = ("member_reviewer",)
+ROUTES += [
+    Route("GET", "/api/v1/admin/orgs/<int:org_id>/join-codes", REVIEWERS, lambda c, w: (
+        f"/api/v1/admin/orgs/{_join_org(c, w)}/join-codes", None)),
+    Route("POST", "/api/v1/admin/orgs/<int:org_id>/join-codes", REVIEWERS, lambda c, w: (
+        f"/api/v1/admin/orgs/{_join_org(c, w)}/join-codes", {"label": "骑手驿站"})),
+    Route("PATCH", "/api/v1/admin/join-codes/<int:join_code_id>", REVIEWERS, lambda c, w: (
+        f"/api/v1/admin/join-codes/{_join_code(c, w)}", {"enabled": False})),
+    Route("GET", "/api/v1/admin/join-codes/<int:join_code_id>/image", ANY_STAFF, lambda c, w: (
+        f"/api/v1/admin/join-codes/{_join_code(c, w)}/image", None)),
+    Route("GET", "/api/v1/admin/join/applications", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/join/applications", None), scoped=False),
+    Route("GET", "/api/v1/admin/join/applications/<int:application_id>", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/join/applications/{_join_application(c, w, 1)}",
+                        None)),
+    Route("POST", "/api/v1/admin/join/applications/<int:application_id>/approve", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/join/applications/{_join_application(c, w, 2)}"
+                        "/approve", None)),
+    Route("POST", "/api/v1/admin/join/applications/<int:application_id>/reject", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/join/applications/{_join_application(c, w, 3)}"
+                        "/reject", {"reason": "材料不全"})),
+    Route("GET", "/api/v1/admin/members", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/members", None), scoped=False),
+    Route("GET", "/api/v1/admin/members/<int:member_id>", REVIEWERS, lambda c, w: (
+        f"/api/v1/admin/members/{_member(c, w)}", None)),
+    Route("POST", "/api/v1/admin/members/<int:member_id>/transfer", REVIEWERS, lambda c, w: (
+        f"/api/v1/admin/members/{_member(c, w)}/transfer",
+        {"to_org_id": _org_code_id(c, "JS"), "reason": "换了工作单位"})),
+    Route("GET", "/api/v1/admin/members/export", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/members/export", None), scoped=False),
+    Route("POST", "/api/v1/admin/members/verify-card", ANY_STAFF, lambda c, w: (
+        "/api/v1/admin/members/verify-card", {"verify_code": _verify_code(c, w)}),
+          scoped=False),
+    Route("GET", "/api/v1/admin/stats/overview", ANY_STAFF, lambda c, w: (
+        f"/api/v1/admin/stats/overview?org_id={_join_org(c, w)}", None)),
+]

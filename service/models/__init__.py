@@ -3,6 +3,8 @@
 from service.models.accounts import Admin, User
 from service.models.audit import AuditEntry
 from service.models.idempotency import IdempotentRequest
+from service.models.join_codes import JoinCode
+from service.models.members import JoinApplication, Member, MemberTransfer
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
 from service.models.refund_applications import (
@@ -13,6 +15,6 @@ from service.models.refund_applications import (
 from service.models.refunds import Enterprise, RefundPolicy
 from service.models.wechat import wechat_tokens
 
-__all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "Org", "OutboxMessage",
-           "RefundApplication", "RefundAttachment", "RefundPolicy", "RefundStatusChange", "User",
-           "wechat_tokens"]
+__all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
+           "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
+           "RefundAttachment", "RefundPolicy", "RefundStatusChange", "User", "wechat_tokens"]

@@ -13,7 +13,7 @@ class Id(fields.Integer):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
-        super().__init__(strict=True, **kwargs)
+        super().__init__(**kwargs)
 
 
 class ErrorSchema(Schema):

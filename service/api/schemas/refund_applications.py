@@ -3,7 +3,7 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas import PageArgs
+from service.api.schemas import Id, PageArgs
 from service.api.schemas.refunds import DISTRICT, RefundEnterpriseSchema, RefundOrgSchema
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.models.refund_applications import ATTACHMENT_KINDS, STATUSES
@@ -15,7 +15,7 @@ MAX_FEN = 10**12
 
 
 class RefundApplicationCreateSchema(Schema):
-    enterprise_id = fields.Integer(required=True, strict=True)
+    enterprise_id = Id(required=True)
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     paid_fen = fields.Integer(required=True, strict=True,
                               validate=validate.Range(min=1, max=MAX_FEN))

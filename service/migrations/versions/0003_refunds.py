@@ -1,6 +1,6 @@
 """refunds
 
-Revision ID: 0005
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import service.database
 
-revision = '0005'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

@@ -1,0 +1,103 @@
+"""Joining by QR code as the mini-program sees it: scan, apply, follow up, show the card."""
+
+from flask.views import MethodView
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service.api.limits import submit_limit
+from service.api.pages import paginate
+from service.api.schemas import PageArgs, envelope
+from service.api.schemas.join import (
+    JoinApplicationFormSchema,
+    JoinApplicationSchema,
+    JoinSceneSchema,
+    MemberCardSchema,
+)
+from service.auth import current_user, member_required, principal_label
+from service.errors import abort
+from service.extensions import db, limiter
+from service.join_codes import count_scan
+from service.joining import find_join_code, submit_application
+from service.membership import card_code_ttl, issue_card_code, member_of, org_brief
+from service.models.members import JoinApplication
+from service.transactions import with_lock_retries
+from service.wechat.limits import SCENE_PATTERN
+
+blp = Blueprint("join", __name__, description="扫码入会")
+
+
+def _submitter_key() -> str:
+    # Per account: riders at one event often share a carrier NAT address.
+    return principal_label() or get_remote_address()
+
+
+@blp.route("/join/scenes/<scene>")
+class JoinScene(MethodView):
+    @blp.response(200, JoinSceneSchema)
+    def get(self, scene):
+        """What a scanned join code leads to; counts the scan. No token needed."""
+        code = find_join_code(scene) if SCENE_PATTERN.fullmatch(scene) else None
+        if code is None:
+            abort(404, "scene_not_found", "入会码无效或已停用，请向工会工作人员获取新的入会码")
+        body = {"scene": code.scene, "label": code.label, "org": org_brief(code.org),
+                "accepts_members": code.org.accepts_members}
+        count_scan(code)
+        db.session.commit()
+        return body
+
+
+@blp.route("/join/applications")
+class MyJoinApplications(MethodView):
+    decorators = [limiter.limit(submit_limit, key_func=_submitter_key, methods=["POST"])]
+
+    @member_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(JoinApplicationSchema))
+    def get(self, args):
+        """My applications, newest first."""
+        query = (select(JoinApplication)
+                 .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member))
+                 .where(JoinApplication.user_id == current_user().id)
+                 .order_by(JoinApplication.id.desc()))
+        return paginate(query, args)
+
+    @member_required
+    @blp.arguments(JoinApplicationFormSchema)
+    @blp.response(201, JoinApplicationSchema)
+    def post(self, data):
+        """Apply to join: pending review, or a member at once where the org auto-approves."""
+        user = current_user()
+
+        def submit():
+            application, member = submit_application(user, data)
+            body = _as_submitted(application, member.member_no if member else None)
+            db.session.commit()
+            return body
+
+        return with_lock_retries(submit)
+
+
+def _as_submitted(application: JoinApplication, member_no: str | None) -> dict:
+    # Read before the commit expires the objects: the answer needs no further query.
+    return {"id": application.id, "status": application.status,
+            "org": org_brief(application.org), "member_no": member_no,
+            "name": application.name, "occupation": application.occupation,
+            "reject_reason": None, "created_at": application.created_at,
+            "reviewed_at": application.reviewed_at}
+
+
+@blp.route("/me/card")
+class MyMemberCard(MethodView):
+    @member_required
+    @blp.response(200, MemberCardSchema)
+    def get(self):
+        """My electronic member card, with a fresh short-lived code for staff to check."""
+        member = member_of(current_user())
+        if member is None or member.status != "active":
+            abort(404, "not_member", "您还不是工会会员，扫描工会的入会码即可申请入会")
+        return {"member_no": member.member_no, "name": member.name,
+                "org_name": member.org.name, "joined_at": member.joined_at,
+                "verify_code": issue_card_code(member),
+                "verify_code_expires_in": card_code_ttl()}

@@ -1,0 +1,79 @@
+"""Join codes per org and channel, as staff make and manage them."""
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from service import audit
+from service.api.pages import paginate
+from service.api.schemas import PageArgs, envelope
+from service.api.schemas.join import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
+from service.auth import admin_required, current_admin, get_scoped
+from service.errors import abort
+from service.extensions import db
+from service.join_codes import create_join_code, describe_codes, image_type
+from service.models.join_codes import JoinCode
+from service.models.orgs import Org
+
+blp = Blueprint("join_codes", __name__, description="入会码")
+
+
+@blp.route("/orgs/<int:org_id>/join-codes")
+class OrgJoinCodes(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(JoinCodeSchema))
+    def get(self, args, org_id):
+        """The org's join codes with scans, applications and joins per code."""
+        org = get_scoped(Org, org_id)
+        page = paginate(select(JoinCode).where(JoinCode.org_id == org.id)
+                        .order_by(JoinCode.id.desc()), args)
+        return {**page, "items": describe_codes(page["items"])}
+
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinCodeCreateSchema)
+    @blp.response(201, JoinCodeSchema)
+    def post(self, data, org_id):
+        """Make a join code for a channel; the image is fetched from WeChat once, now."""
+        org = get_scoped(Org, org_id, write=True)
+        if not org.accepts_members:
+            abort(409, "org_not_accepting", f"{org.name}不接收入会，不能生成入会码")
+        code = create_join_code(org, data["label"], current_admin())
+        audit.record("join_code.create", object_type="join_code", object_id=code.id,
+                     org_id=org.id, detail={"label": code.label})
+        body = describe_codes([code])[0]
+        db.session.commit()
+        return body
+
+
+@blp.route("/join-codes/<int:join_code_id>")
+class JoinCodeDetail(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinCodeUpdateSchema)
+    @blp.response(200, JoinCodeSchema)
+    def patch(self, data, join_code_id):
+        """Rename a code or switch it off (a disabled code answers scans with 404)."""
+        code = get_scoped(JoinCode, join_code_id, write=True)
+        for name, value in data.items():
+            setattr(code, name, value)
+        audit.record("join_code.update", object_type="join_code", object_id=code.id,
+                     org_id=code.org_id, detail=data)
+        body = describe_codes([code])[0]
+        db.session.commit()
+        return body
+
+
+@blp.route("/join-codes/<int:join_code_id>/image")
+class JoinCodeImage(MethodView):
+    @admin_required()
+    @blp.response(200, content_type="image/png", description="小程序码图片（PNG或JPEG）")
+    def get(self, join_code_id):
+        """The code image as WeChat made it, from the database."""
+        code = get_scoped(JoinCode, join_code_id)
+        mimetype = image_type(code.image)
+        response = Response(code.image, mimetype=mimetype)
+        response.headers["Cache-Control"] = "private, max-age=86400"
+        extension = mimetype.removeprefix("image/").replace("jpeg", "jpg")
+        response.headers["Content-Disposition"] = f'inline; filename="{code.scene}.{extension}"'
+        return response

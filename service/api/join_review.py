@@ -1,0 +1,84 @@
+"""The join review queue: staff of the org or an ancestor approve or reject."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service import audit
+from service.api.pages import paginate
+from service.api.schemas import envelope
+from service.api.schemas.join import (
+    JoinApplicationQuerySchema,
+    JoinApplicationReviewSchema,
+    JoinDecisionSchema,
+    JoinRejectSchema,
+)
+from service.auth import admin_required, current_admin, get_scoped
+from service.extensions import db
+from service.joining import approve, reject
+from service.models.members import JoinApplication
+from service.roster_queries import common_filters
+
+blp = Blueprint("join_review", __name__, description="入会审核")
+
+
+def _scoped(application_id: int, write: bool = False) -> JoinApplication:
+    return get_scoped(JoinApplication, application_id, write=write, org_of=lambda a: a.org)
+
+
+@blp.route("")
+class JoinReviewQueue(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinApplicationQuerySchema, location="query")
+    @blp.response(200, envelope(JoinApplicationReviewSchema))
+    def get(self, args):
+        """Applications in the caller's subtree, newest first, with filters."""
+        query = (select(JoinApplication)
+                 .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
+                          selectinload(JoinApplication.join_code))
+                 .order_by(JoinApplication.id.desc()))
+        if "status" in args:
+            query = query.where(JoinApplication.status == args["status"])
+        query = common_filters(query, JoinApplication, JoinApplication.id_index,
+                               JoinApplication.created_at, args)
+        return paginate(query, args)
+
+
+@blp.route("/<int:application_id>")
+class JoinReviewItem(MethodView):
+    @admin_required("member_reviewer")
+    @blp.response(200, JoinApplicationReviewSchema)
+    def get(self, application_id):
+        """One application of the caller's subtree."""
+        return _scoped(application_id)
+
+
+@blp.route("/<int:application_id>/approve")
+class JoinApprove(MethodView):
+    @admin_required("member_reviewer")
+    @blp.response(200, JoinDecisionSchema)
+    def post(self, application_id):
+        """Approve: the applicant becomes a member with a number and is notified."""
+        application = _scoped(application_id, write=True)
+        member = approve(application, current_admin())
+        audit.record("join.approve", object_type="join_application", object_id=application.id,
+                     org_id=application.org_id, detail={"member_no": member.member_no})
+        body = {"status": "approved", "member_no": member.member_no}
+        db.session.commit()
+        return body
+
+
+@blp.route("/<int:application_id>/reject")
+class JoinReject(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinRejectSchema)
+    @blp.response(200, JoinDecisionSchema)
+    def post(self, data, application_id):
+        """Reject with a reason; the applicant is notified and may apply again."""
+        application = _scoped(application_id, write=True)
+        reject(application, current_admin(), data["reason"])
+        audit.record("join.reject", object_type="join_application", object_id=application.id,
+                     org_id=application.org_id, reason=data["reason"][:255])
+        db.session.commit()
+        return {"status": "rejected", "member_no": None}

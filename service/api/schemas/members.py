@@ -1,0 +1,87 @@
+"""Schemas of the member roster: list, detail with transfers, export, card check."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from service.api.schemas import Id, PageArgs
+from service.api.schemas.join import JoinOrgSchema, one_of
+from service.domain.enums import OCCUPATIONS
+from service.domain.masking import mask_id_number, mask_name, mask_phone
+
+
+class MemberSchema(Schema):
+    """A member as staff see it in lists: personal numbers masked."""
+
+    id = fields.Integer()
+    member_no = fields.String()
+    name = fields.String()
+    gender = fields.String()
+    birth_date = fields.Date()
+    id_number = fields.Function(lambda m: mask_id_number(m.id_number))
+    phone = fields.Function(lambda m: mask_phone(m.phone))
+    occupation = fields.String()
+    employer = fields.String(allow_none=True)
+    household_type = fields.String(allow_none=True)
+    ethnicity = fields.String(allow_none=True)
+    political_status = fields.String(allow_none=True)
+    education = fields.String(allow_none=True)
+    residence_district_code = fields.String(allow_none=True)
+    org = fields.Nested(JoinOrgSchema)
+    status = fields.String()
+    joined_at = fields.DateTime()
+
+
+class MemberTransferSchema(Schema):
+    id = fields.Integer()
+    from_org = fields.Nested(JoinOrgSchema)
+    to_org = fields.Nested(JoinOrgSchema)
+    reason = fields.String()
+    admin_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+
+
+class MemberDetailSchema(MemberSchema):
+    transfers = fields.List(fields.Nested(MemberTransferSchema))
+
+
+class MemberFilterSchema(Schema):
+    org_id = Id()
+    occupation = fields.String(validate=one_of(OCCUPATIONS))
+    since = fields.AwareDateTime()
+    until = fields.AwareDateTime()
+    q = fields.String(validate=validate.Length(min=1, max=50))
+
+
+class MemberQuerySchema(PageArgs, MemberFilterSchema):
+    pass
+
+
+class MemberExportQuerySchema(MemberFilterSchema):
+    full = fields.Boolean(load_default=False)
+    reason = fields.String(validate=validate.Length(min=1, max=200))
+
+    @validates_schema
+    def full_needs_reason(self, data, **kwargs):
+        if data.get("full") and not data.get("reason"):
+            raise ValidationError("导出完整身份证号码和手机号码时须填写用途", "reason")
+
+
+class MemberTransferInputSchema(Schema):
+    to_org_id = Id(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class MemberCardCheckSchema(Schema):
+    verify_code = fields.String(required=True, load_only=True,
+                                validate=validate.Length(min=1, max=512))
+
+
+class MemberCardHolderSchema(Schema):
+    """What staff learn from a valid card: enough to serve the member, no more."""
+
+    member_no = fields.String()
+    name = fields.Function(lambda m: mask_name(m.name))
+    gender = fields.String()
+    occupation = fields.String()
+    org = fields.Nested(JoinOrgSchema)
+    status = fields.String()
+    joined_at = fields.DateTime()

@@ -1,0 +1,34 @@
+"""The overview for staff: figures of their own subtree."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from service.api.schemas import Id
+from service.auth import admin_required, current_admin, get_scoped
+from service.member_stats import membership_overview
+from service.membership import org_brief
+from service.models.orgs import Org
+
+blp = Blueprint("stats", __name__, description="统计")
+
+
+class StatsQuerySchema(Schema):
+    org_id = Id(metadata={"description": "narrow to this org's subtree"})
+
+
+class StatsOverviewSchema(Schema):
+    org = fields.Dict()
+    members = fields.Dict()
+    applications = fields.Dict()
+
+
+@blp.route("/overview")
+class StatsOverview(MethodView):
+    @admin_required()
+    @blp.arguments(StatsQuerySchema, location="query")
+    @blp.response(200, StatsOverviewSchema)
+    def get(self, args):
+        """Members and applications by occupation group, by org and by month."""
+        root = get_scoped(Org, args["org_id"]) if "org_id" in args else current_admin().org
+        return {"org": org_brief(root), **membership_overview(root)}

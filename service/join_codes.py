@@ -1,0 +1,71 @@
+"""Making join codes: a random scene, the WeChat image fetched once, counts per channel."""
+
+import secrets
+import string
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from service.extensions import db, wechat
+from service.models.accounts import Admin
+from service.models.join_codes import JoinCode
+from service.models.members import JoinApplication
+from service.models.orgs import Org
+
+SCENE_ALPHABET = string.ascii_letters + string.digits
+SCENE_LENGTH = 12  # 62**12 ≈ 3e21: not guessable, well inside WeChat's 32 characters
+IMAGE_PATH = "/api/v1/admin/join-codes/{id}/image"
+
+
+def new_scene() -> str:
+    """A random scene no code uses yet."""
+    while True:
+        scene = "".join(secrets.choice(SCENE_ALPHABET) for _ in range(SCENE_LENGTH))
+        if db.session.scalar(select(JoinCode.id).where(JoinCode.scene == scene)) is None:
+            return scene
+
+
+def create_join_code(org: Org, label: str, admin: Admin | None) -> JoinCode:
+    """Fetch the code image from WeChat, then add the code; WeChat errors leave no row."""
+    config = current_app.config
+    scene = new_scene()
+    page, width = config["WECHAT_CODE_PAGE"], config["WECHAT_CODE_WIDTH"]
+    image = wechat.client.wxacode_unlimited(scene, page=page, width=width)
+    code = JoinCode(org=org, scene=scene, label=label, page=page, width=width, image=image,
+                    enabled=True, scan_count=0, created_by=admin.id if admin else None)
+    db.session.add(code)
+    db.session.flush()
+    return code
+
+
+def count_scan(code: JoinCode) -> None:
+    """One more scan, counted in the database so concurrent scans are not lost."""
+    db.session.execute(update(JoinCode).where(JoinCode.id == code.id)
+                       .values(scan_count=JoinCode.scan_count + 1)
+                       .execution_options(synchronize_session=False))
+
+
+def describe_codes(codes: list[JoinCode]) -> list[dict]:
+    """Codes with their scan, application and join counts (one grouped query)."""
+    counts: dict[int, dict[str, int]] = {code.id: {} for code in codes}
+    if codes:
+        rows = db.session.execute(
+            select(JoinApplication.join_code_id, JoinApplication.status, func.count())
+            .where(JoinApplication.join_code_id.in_(list(counts)))
+            .group_by(JoinApplication.join_code_id, JoinApplication.status))
+        for code_id, status, count in rows:
+            counts[code_id][status] = count
+    return [_describe(code, counts[code.id]) for code in codes]
+
+
+def _describe(code: JoinCode, by_status: dict[str, int]) -> dict:
+    return {"id": code.id, "org_id": code.org_id, "scene": code.scene, "label": code.label,
+            "image_url": IMAGE_PATH.format(id=code.id), "page": code.page,
+            "enabled": code.enabled, "scan_count": code.scan_count,
+            "application_count": sum(by_status.values()),
+            "join_count": by_status.get("approved", 0), "created_at": code.created_at}
+
+
+def image_type(image: bytes) -> str:
+    """The image's media type by its content (WeChat sends JPEG unless asked for PNG)."""
+    return "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"

@@ -1,0 +1,151 @@
+"""Joining by QR code: where an application goes, one live application per person, review."""
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from service.database import utcnow
+from service.domain.hours import SHANGHAI
+from service.domain.idcard import parse_id_number
+from service.domain.phone import normalize_mobile
+from service.errors import abort
+from service.extensions import db
+from service.membership import make_member
+from service.models.accounts import Admin, User
+from service.models.join_codes import JoinCode
+from service.models.members import JoinApplication, Member
+from service.models.orgs import Org
+from service.models.outbox import enqueue
+from service.pii import blind_index
+
+OPTIONAL_FIELDS = ("employer", "household_type", "ethnicity", "political_status", "education",
+                   "residence_district_code")
+APPROVED_REMARK = "欢迎入会，可在小程序查看电子会员卡"
+
+
+def shanghai_today() -> date:
+    """Today's business date."""
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def find_join_code(scene: str) -> JoinCode | None:
+    """The enabled join code for a scene, with its org."""
+    return db.session.scalar(select(JoinCode).options(joinedload(JoinCode.org))
+                             .where(JoinCode.scene == scene, JoinCode.enabled.is_(True)))
+
+
+def _target(data: dict) -> tuple[Org, JoinCode | None]:
+    if data.get("scene"):
+        code = find_join_code(data["scene"])
+        if code is None:
+            abort(422, "scene_not_found", "入会码无效或已停用，请重新扫描工会提供的入会码",
+                  {"json": {"scene": ["入会码无效或已停用"]}})
+        if data.get("org_id") not in (None, code.org_id):
+            abort(422, "org_mismatch", "所选组织与入会码不一致，请重新扫码后提交",
+                  {"json": {"org_id": ["与入会码不一致"]}})
+        return code.org, code
+    org = db.session.get(Org, data["org_id"])
+    if org is None:
+        abort(422, "org_not_found", "要加入的工会组织不存在，请重新选择",
+              {"json": {"org_id": ["组织不存在"]}})
+    return org, None
+
+
+def refuse_duplicates(user: User, person_index: str, org: Org) -> None:
+    """409 when the person or the account is a member already or has a pending application."""
+    member = db.session.scalar(
+        select(Member).options(joinedload(Member.org))
+        .where(or_(Member.person_index == person_index, Member.user_id == user.id)).limit(1))
+    if member is not None:
+        if member.person_index != person_index:
+            abort(409, "already_member", "当前微信账号已办理入会，一个微信账号只能绑定一名会员")
+        if member.org_id == org.id:
+            abort(409, "already_member", f"您已是{member.org.name}会员，无需重复申请")
+        abort(409, "already_member",
+              f"您已是{member.org.name}会员，一人只能加入一个工会；如需转入{org.name}，"
+              "请联系工会工作人员办理会籍转移")
+    pending = db.session.scalar(
+        select(JoinApplication.id)
+        .where(JoinApplication.status == "pending",
+               or_(JoinApplication.active_person_index == person_index,
+                   JoinApplication.user_id == user.id)).limit(1))
+    if pending is not None:
+        abort(409, "application_pending", "已有一份入会申请正在审核中，请耐心等待审核结果")
+
+
+def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member | None]:
+    """Validate and add an application; an auto-approving org makes the member at once."""
+    identity = parse_id_number(data["id_number"], shanghai_today())
+    phone = normalize_mobile(data["phone"])
+    org, join_code = _target(data)
+    if not org.accepts_members:
+        abort(403, "org_not_accepting", f"{org.name}暂不接收入会申请，请选择其他工会组织")
+    person = blind_index("id_number", identity.number)
+    refuse_duplicates(user, person, org)
+    now = utcnow()
+    application = JoinApplication(
+        user_id=user.id, org=org, join_code=join_code, name=data["name"],
+        id_number=identity.number, id_index=person, active_person_index=person,
+        gender=identity.gender, birth_date=identity.birth_date, phone=phone,
+        phone_index=blind_index("phone", phone), occupation=data["occupation"],
+        status="approved" if org.auto_approve else "pending",
+        reviewed_at=now if org.auto_approve else None, created_at=now, member=None,
+        **{name: data.get(name) for name in OPTIONAL_FIELDS})
+    db.session.add(application)
+    member = None
+    try:
+        db.session.flush()  # the unique live-application index decides a race here
+        if org.auto_approve:
+            member = make_member(application, now)
+            db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        refuse_duplicates(user, person, org)  # sees the row that won the race
+        abort(409, "application_pending", "已有一份入会申请正在处理中，请稍后查看结果")
+    return application, member
+
+
+def _decide(application: JoinApplication, admin: Admin, **values) -> None:
+    # Two reviewers at once: only the UPDATE that still finds it pending wins.
+    result = db.session.execute(
+        update(JoinApplication)
+        .where(JoinApplication.id == application.id, JoinApplication.status == "pending")
+        .values(reviewed_by=admin.id, reviewed_at=utcnow(), **values))
+    if result.rowcount != 1:
+        abort(409, "application_not_pending", "该申请已被处理，请刷新后查看最新状态")
+    db.session.refresh(application)
+
+
+def approve(application: JoinApplication, admin: Admin) -> Member:
+    """Approve a pending application: the member gets a number and a message is queued."""
+    _decide(application, admin, status="approved")
+    member = make_member(application, application.reviewed_at)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, "already_member", "申请人已是会员或微信账号已绑定其他会员，请驳回此申请")
+    notify_join_result(application, approved=True)
+    return member
+
+
+def reject(application: JoinApplication, admin: Admin, reason: str) -> None:
+    """Reject a pending application; the person may apply again."""
+    _decide(application, admin, status="rejected", reject_reason=reason,
+            active_person_index=None)
+    notify_join_result(application, approved=False)
+
+
+def notify_join_result(application: JoinApplication, approved: bool) -> None:
+    """Queue the subscribe message with the review result (sent by the worker)."""
+    config = current_app.config
+    reviewed = application.reviewed_at.astimezone(SHANGHAI)
+    enqueue(application.user_id, config["WECHAT_TPL_JOIN_RESULT"], {
+        "thing1": application.org.name,
+        "phrase2": "通过" if approved else "未通过",
+        "thing3": APPROVED_REMARK if approved else application.reject_reason,
+        "time4": f"{reviewed:%Y-%m-%d %H:%M}",
+    }, page=f"{config['WECHAT_CODE_PAGE']}?application_id={application.id}")

@@ -1,0 +1,91 @@
+"""Membership figures for the overview: by occupation group, by org, by month, by status."""
+
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from service.database import utcnow
+from service.domain.enums import NEW_EMPLOYMENT_GROUPS
+from service.domain.hours import SHANGHAI
+from service.extensions import db
+from service.membership import org_brief
+from service.models.members import APPLICATION_STATUSES, JoinApplication, Member
+from service.models.orgs import Org, subtree_ids
+
+MONTHS = 12
+TOP_ORGS = 20
+OTHERS = ("others", "其他职工")
+
+
+def membership_overview(root: Org) -> dict:
+    """Members and applications of `root`'s subtree, ready for the overview charts."""
+    scope = subtree_ids(root)
+    members = Member.org_id.in_(scope)
+    applications = JoinApplication.org_id.in_(scope)
+    by_status = dict.fromkeys(APPLICATION_STATUSES, 0)
+    by_status.update(_counts(JoinApplication.status, applications))
+    return {
+        "members": {
+            "total": sum(_counts(Member.status, members).values()),
+            "by_occupation_group": _groups(_counts(Member.occupation, members)),
+            "by_org": _by_org(root, members),
+            "by_month": _by_month(Member.joined_at, members),
+        },
+        "applications": {
+            "total": sum(by_status.values()),
+            "by_status": by_status,
+            "by_occupation_group": _groups(_counts(JoinApplication.occupation, applications)),
+            "by_month": _by_month(JoinApplication.created_at, applications),
+        },
+    }
+
+
+def _counts(column, where) -> dict:
+    query = select(column, func.count()).where(where).group_by(column)
+    return dict(db.session.execute(query).all())
+
+
+def _groups(by_occupation: dict[str, int]) -> list[dict]:
+    """The four new-employment groups one by one, every other occupation as "others"."""
+    rows = [{"group": code, "label": label, "count": by_occupation.get(code, 0)}
+            for code, label in NEW_EMPLOYMENT_GROUPS.items()]
+    others = sum(n for code, n in by_occupation.items() if code not in NEW_EMPLOYMENT_GROUPS)
+    return [*rows, {"group": OTHERS[0], "label": OTHERS[1], "count": others}]
+
+
+def _by_org(root: Org, members) -> list[dict]:
+    """Members per direct sub-org of `root` with its whole subtree (and `root` itself)."""
+    rows = db.session.execute(select(Org.path, func.count()).select_from(Member)
+                              .join(Member.org).where(members).group_by(Org.path)).all()
+    totals: dict[int, int] = {}
+    for path, count in rows:
+        below = path.removeprefix(root.path)
+        key = int(below.split("/", 1)[0]) if below else root.id
+        totals[key] = totals.get(key, 0) + count
+    top = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:TOP_ORGS]
+    orgs = {org.id: org for org in db.session.scalars(
+        select(Org).where(Org.id.in_([org_id for org_id, _ in top])))}
+    return [{"org": org_brief(orgs[org_id]), "count": count} for org_id, count in top]
+
+
+def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
+    """The first moments of the last `count` months in Asia/Shanghai, oldest first."""
+    local = now.astimezone(SHANGHAI)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(count):
+        starts.append(datetime(year, month, 1, tzinfo=SHANGHAI))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def _by_month(column, where) -> list[dict]:
+    starts = month_starts(utcnow())
+    # One query: each row falls in the latest month that began before it.
+    bucket = case(*[(column >= start, index) for index, start in reversed(list(enumerate(starts)))],
+                  else_=-1).label("bucket")
+    counts = dict(db.session.execute(select(bucket, func.count())
+                                     .where(where, column >= starts[0])
+                                     .group_by(bucket)).all())
+    return [{"month": f"{start:%Y-%m}", "count": counts.get(index, 0)}
+            for index, start in enumerate(starts)]

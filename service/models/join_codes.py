@@ -1,0 +1,35 @@
+"""Join codes: a mini-program code per org and channel, mapped by a short random scene."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.database import utcnow
+from service.extensions import db
+from service.models.orgs import Org
+
+# WeChat codes are tens of kilobytes: more than MySQL's BLOB (64 KB) may hold.
+IMAGE_TYPE = LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql")
+
+
+class JoinCode(db.Model):
+    """One channel ("饿了么二七站", "集中入会活动") of one org; the image is fetched once."""
+
+    __tablename__ = "join_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    # Carries no personal data: only a random key that maps to org and channel.
+    scene: Mapped[str] = mapped_column(String(32), unique=True)
+    label: Mapped[str] = mapped_column(String(50))
+    page: Mapped[str] = mapped_column(String(255))
+    width: Mapped[int] = mapped_column(Integer)
+    image: Mapped[bytes] = mapped_column(IMAGE_TYPE, deferred=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    scan_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    org: Mapped[Org] = relationship()

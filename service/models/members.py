@@ -1,0 +1,128 @@
+"""Joining the union: applications, members (one per person) and their transfers."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.database import utcnow
+from service.domain.enums import OCCUPATIONS
+from service.extensions import db
+from service.models.accounts import User
+from service.models.join_codes import JoinCode
+from service.models.orgs import Org
+from service.pii import Encrypted
+
+APPLICATION_STATUSES = ("pending", "approved", "rejected")
+MEMBER_STATUSES = ("active",)
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class PersonDetails:
+    """What an applicant tells about themselves; copied onto the member on approval."""
+
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    id_number: Mapped[str] = mapped_column(Encrypted)
+    gender: Mapped[str] = mapped_column(String(6))
+    birth_date: Mapped[date] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(Encrypted)
+    phone_index: Mapped[str] = mapped_column(String(64), index=True)
+    occupation: Mapped[str] = mapped_column(String(32))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    household_type: Mapped[str | None] = mapped_column(String(20))
+    ethnicity: Mapped[str | None] = mapped_column(String(2))
+    political_status: Mapped[str | None] = mapped_column(String(20))
+    education: Mapped[str | None] = mapped_column(String(20))
+    residence_district_code: Mapped[str | None] = mapped_column(String(6))
+
+
+def _person_checks() -> tuple:
+    return (CheckConstraint("gender IN ('male', 'female')", name="gender"),
+            CheckConstraint(_one_of("occupation", OCCUPATIONS), name="occupation"))
+
+
+class JoinApplication(PersonDetails, db.Model):
+    __tablename__ = "join_applications"
+    __table_args__ = (
+        *_person_checks(),
+        CheckConstraint(_one_of("status", APPLICATION_STATUSES), name="status"),
+        # A live (pending or approved) application holds the person's blind index in a
+        # unique column; a rejected one gives it back. So two submissions for one person
+        # can never both be live, however they race.
+        CheckConstraint("(status = 'rejected' AND active_person_index IS NULL) OR "
+                        "(status <> 'rejected' AND active_person_index IS NOT NULL)",
+                        name="active_person"),
+        Index("ix_join_applications_org_status", "org_id", "status"),
+        Index("ix_join_applications_code_status", "join_code_id", "status"),
+        Index("ix_join_applications_user_status", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    join_code_id: Mapped[int | None] = mapped_column(ForeignKey("join_codes.id"))
+    id_index: Mapped[str] = mapped_column(String(64), index=True)
+    active_person_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    reject_reason: Mapped[str | None] = mapped_column(String(200))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+    org: Mapped[Org] = relationship()
+    join_code: Mapped[JoinCode | None] = relationship()
+    member: Mapped["Member | None"] = relationship(back_populates="application")
+
+    @property
+    def member_no(self) -> str | None:
+        return self.member.member_no if self.member else None
+
+
+class Member(PersonDetails, db.Model):
+    """A union member: one row per person (the ID number's blind index is unique)."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        *_person_checks(),
+        CheckConstraint(_one_of("status", MEMBER_STATUSES), name="status"),
+        Index("ix_members_org_joined", "org_id", "joined_at"),
+        Index("ix_members_org_occupation", "org_id", "occupation"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # One WeChat account holds one membership, so "my card" is never ambiguous.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("join_applications.id"),
+                                                unique=True)
+    person_index: Mapped[str] = mapped_column(String(64), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    member_no: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    org: Mapped[Org] = relationship()
+    application: Mapped[JoinApplication] = relationship(back_populates="member")
+    transfers: Mapped[list["MemberTransfer"]] = relationship(
+        order_by="MemberTransfer.id", viewonly=True)
+
+
+class MemberTransfer(db.Model):
+    """One move of a member from an org to another (会籍转移), kept as history."""
+
+    __tablename__ = "member_transfers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    from_org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    to_org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    from_org: Mapped[Org] = relationship(foreign_keys=[from_org_id])
+    to_org: Mapped[Org] = relationship(foreign_keys=[to_org_id])

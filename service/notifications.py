@@ -1,0 +1,122 @@
+"""Delivering the outbox as WeChat subscribe messages: claimed, sent, retried, never lost."""
+
+import logging
+import signal
+import threading
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from service.database import utcnow
+from service.extensions import db, wechat
+from service.models.accounts import User
+from service.models.outbox import OutboxMessage
+from service.wechat import UserNotSubscribed, WeChatError
+
+log = logging.getLogger(__name__)
+
+# A claim outlives one send (WeChat timeouts are seconds); a dead worker's claim lapses.
+CLAIM_LEASE = timedelta(seconds=120)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+BATCH = 50
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min ... 2 h."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def _due(now: datetime):
+    return (OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+
+
+def claim(message_id: int, now: datetime) -> datetime | None:
+    """Take a due message for this worker; returns the claim (its expiry) or None."""
+    claimed_until = now + CLAIM_LEASE
+    # Counting the attempt at claim time: a message that kills its worker still runs out.
+    taken = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, *_due(now))
+        .values(claimed_until=claimed_until, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return claimed_until if taken.rowcount == 1 else None
+
+
+def _finish(message_id: int, claimed_until: datetime, **values) -> None:
+    # Only while our claim holds: a worker that outlived its lease must not overwrite.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_until == claimed_until)
+        .values(claimed_until=None, **values)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def send(message_id: int, claimed_until: datetime, now: datetime) -> str:
+    """Send one claimed message and record the outcome: sent, not_subscribed, retry, failed."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    openid = db.session.scalar(select(User.openid).where(User.id == message.user_id))
+    try:
+        wechat.client.send_subscribe_message(openid, message.template_id, message.data,
+                                             message.page)
+    except UserNotSubscribed as exc:
+        _finish(message_id, claimed_until, status="not_subscribed",
+                last_error=f"{exc.errcode} user did not subscribe")
+        return "not_subscribed"
+    except WeChatError as exc:
+        error = f"{type(exc).__name__} errcode={exc.errcode}"[:255]
+        if message.attempts >= MAX_ATTEMPTS:
+            _finish(message_id, claimed_until, status="failed", last_error=error)
+            return "failed"
+        _finish(message_id, claimed_until, last_error=error,
+                next_attempt_at=now + retry_delay(message.attempts))
+        return "retry"
+    _finish(message_id, claimed_until, status="sent", sent_at=utcnow(), last_error=None)
+    return "sent"
+
+
+def deliver_due(now: datetime | None = None, limit: int = BATCH) -> Counter:
+    """Claim and send up to `limit` due messages, committing after each one."""
+    now = now or utcnow()
+    outcomes: Counter = Counter()
+    due_ids = db.session.scalars(
+        select(OutboxMessage.id).where(*_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).all()
+    for message_id in due_ids:
+        claimed_until = claim(message_id, now)
+        if claimed_until is None:
+            outcomes["taken_by_another"] += 1
+            continue
+        outcomes[send(message_id, claimed_until, now)] += 1
+    return outcomes
+
+
+def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -> Counter:
+    """Deliver until stopped (SIGTERM/SIGINT finish the current message first), or drain once."""
+    stop = threading.Event()
+    if not once:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    total: Counter = Counter()
+    while not stop.is_set():
+        try:
+            outcomes = deliver_due()
+        except Exception:
+            if once:
+                raise
+            log.exception("outbox delivery round failed; retrying")
+            outcomes = Counter()
+        finally:
+            db.session.remove()  # a fresh session per round: nothing stale, nothing piling up
+        total.update(outcomes)
+        if outcomes:
+            report(" ".join(f"{name}={count}" for name, count in sorted(outcomes.items())))
+        if sum(outcomes.values()) < BATCH:
+            if once:
+                break
+            stop.wait(idle_seconds)
+    return total

@@ -1,0 +1,35 @@
+"""Retrying a short write transaction that lost a lock race (not a rule violation)."""
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import OperationalError
+
+from service.extensions import db
+
+# MySQL/MariaDB: 1205 lock wait timeout, 1213 deadlock; both ask the client to retry.
+_MYSQL_RETRY_CODES = {1205, 1213}
+T = TypeVar("T")
+
+
+def lost_lock_race(exc: OperationalError) -> bool:
+    """Whether the database refused the statement only because another writer held a lock."""
+    args = getattr(exc.orig, "args", ())
+    if args and args[0] in _MYSQL_RETRY_CODES:
+        return True
+    return "database is locked" in str(exc.orig)  # SQLite
+
+
+def with_lock_retries(work: Callable[[], T], attempts: int = 5) -> T:
+    """Run `work` (which commits); on a lost lock race roll back and run it again."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            if attempt == attempts - 1 or not lost_lock_race(exc):
+                raise
+            db.session.rollback()
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
