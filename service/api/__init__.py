@@ -17,11 +17,24 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    from service.api import admin_auth, audit_log, me, orgs
+    from service.api import (
+        admin_auth,
+        admin_stations,
+        audit_log,
+        me,
+        orgs,
+        station_feedback,
+        station_import,
+        stations,
+    )
 
     return [
         (me, ""),
+        (stations, "/stations"),
+        (station_feedback, ""),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
         (audit_log, "/admin/audit"),
+        (admin_stations, "/admin/stations"),
+        (station_import, "/admin/stations"),
     ]

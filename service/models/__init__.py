@@ -5,7 +5,9 @@ from service.models.audit import AuditEntry
 from service.models.idempotency import IdempotentRequest
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
+from service.models.station_feedback import StationFeedback
+from service.models.stations import Station
 from service.models.wechat import wechat_tokens
 
-__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "User",
-           "wechat_tokens"]
+__all__ = ["Admin", "AuditEntry", "IdempotentRequest", "Org", "OutboxMessage", "Station",
+           "StationFeedback", "User", "wechat_tokens"]
