@@ -26,8 +26,8 @@ def wait_for(url: str, seconds: float = 20.0) -> requests.Response:
             response = requests.get(url, timeout=2)
             if response.status_code == 200:
                 return response
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or a worker still importing the app (slow when loaded)
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} did not answer 200 within {seconds}s")
         time.sleep(0.2)
