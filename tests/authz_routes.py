@@ -1,5 +1,6 @@
 """The admin routes of the authorization matrix: roles, and a request in or out of scope."""
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -71,7 +72,19 @@ class MatrixContext:
         return self.staff("city_admin")
 
     def call(self, method, path, body, headers):
+        if isinstance(body, Upload):
+            return self.client.open(path, method=method, headers=headers,
+                                    data={"file": (io.BytesIO(body.content), body.filename)},
+                                    content_type="multipart/form-data")
         return self.client.open(path, method=method, json=body, headers=headers)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart file body for routes that take an upload."""
+
+    filename: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -247,4 +260,59 @@ ROUTES += [
           scoped=False),
     Route("GET", "/api/v1/admin/stats/overview", ANY_STAFF, lambda c, w: (
         f"/api/v1/admin/stats/overview?org_id={_join_org(c, w)}", None)),
+]
+
+
+STATION_ORGS = {"own": "JS", "other": "EQ"}
+NEW_STATION = {"kind": "love_station", "name": "矩阵驿站", "address": "郑州市",
+               "lat": 34.7869, "lng": 113.6705, "services": ["water"],
+               "hours": {"always_open": True}}
+
+
+def _station(ctx, where):
+    return ctx.once(("station", where), lambda: ctx.client.post(
+        "/api/v1/admin/stations", headers=ctx.root_headers(), json={
+            **NEW_STATION, "external_code": f"MX-{where}",
+            "org_id": _org_code_id(ctx, STATION_ORGS[where])}).get_json()["id"])
+
+
+def _feedback(ctx, where):
+    def make():
+        station = _station(ctx, where)
+        ctx.client.post(f"/api/v1/stations/{station}/feedback", headers=ctx.member_headers(),
+                        json={"type": "wrong_info", "content": f"电话打不通{where}"})
+        listed = ctx.client.get("/api/v1/admin/stations/feedback?page_size=100",
+                                headers=ctx.root_headers()).get_json()["items"]
+        return next(item["id"] for item in listed if item["content"] == f"电话打不通{where}")
+    return ctx.once(("feedback", where), make)
+
+
+def _ledger(ctx, where):
+    header = "编号,站点名称,类型,所属区县,地址,经度,纬度,服务项目,开放时间\n"
+    row = f"MX-IMPORT-{where},导入驿站,爱心驿站,410105,郑州市金水区,113.67,34.78,饮水,24小时\n"
+    return Upload("stations.csv", (header + row).encode())
+
+
+MANAGERS = ("station_manager",)
+ROUTES += [
+    Route("GET", "/api/v1/admin/stations", MANAGERS, lambda c, w: (
+        "/api/v1/admin/stations", None), scoped=False),
+    Route("POST", "/api/v1/admin/stations", MANAGERS, lambda c, w: (
+        "/api/v1/admin/stations", {**NEW_STATION, "external_code": f"MX-NEW-{w}",
+                                   "org_id": _org_code_id(c, STATION_ORGS[w])})),
+    Route("GET", "/api/v1/admin/stations/<int:station_id>", MANAGERS, lambda c, w: (
+        f"/api/v1/admin/stations/{_station(c, w)}", None)),
+    Route("PATCH", "/api/v1/admin/stations/<int:station_id>", MANAGERS, lambda c, w: (
+        f"/api/v1/admin/stations/{_station(c, w)}", {"phone": "0371-65550002"})),
+    Route("DELETE", "/api/v1/admin/stations/<int:station_id>", MANAGERS, lambda c, w: (
+        f"/api/v1/admin/stations/{_station(c, w)}", None)),
+    Route("GET", "/api/v1/admin/stations/feedback", MANAGERS, lambda c, w: (
+        "/api/v1/admin/stations/feedback", None), scoped=False),
+    Route("POST", "/api/v1/admin/stations/feedback/<int:feedback_id>/resolve", MANAGERS,
+          lambda c, w: (f"/api/v1/admin/stations/feedback/{_feedback(c, w)}/resolve",
+                        {"note": "已核实"})),
+    Route("POST", "/api/v1/admin/stations/import", MANAGERS, lambda c, w: (
+        "/api/v1/admin/stations/import", _ledger(c, w)), scoped=False),
+    Route("GET", "/api/v1/admin/stations/import-template", MANAGERS, lambda c, w: (
+        "/api/v1/admin/stations/import-template", None), scoped=False),
 ]

@@ -28,6 +28,7 @@ def _resources():
     """(module, url prefix) of every API resource group."""
     from service.api import (
         admin_auth,
+        admin_stations,
         audit_log,
         join,
         join_codes,
@@ -40,12 +41,17 @@ def _resources():
         refund_ledger,
         refund_policies,
         refund_review,
+        station_feedback,
+        station_import,
+        stations,
         stats,
     )
 
     return [
         (me, ""),
         (join, ""),
+        (stations, "/stations"),
+        (station_feedback, ""),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
         (join_codes, "/admin"),
@@ -58,4 +64,6 @@ def _resources():
         (refund_policies, "/admin/refunds"),
         (refund_review, "/admin/refunds"),
         (refund_ledger, "/admin/refunds"),
+        (admin_stations, "/admin/stations"),
+        (station_import, "/admin/stations"),
     ]

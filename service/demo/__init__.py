@@ -3,6 +3,7 @@
 from service.demo.join import seed_join
 from service.demo.orgs import seed_orgs
 from service.demo.refunds import seed_refunds
+from service.demo.stations import seed_stations
 from service.extensions import db
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -16,4 +17,5 @@ def seed() -> list[str]:
     db.session.commit()
     lines += seed_join()
     lines += seed_refunds()
+    lines += seed_stations()
     return lines
