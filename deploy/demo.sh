@@ -13,10 +13,12 @@ export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
 if [ -z "${WECHAT_APPID:-}" ]; then
     fake_port=${FAKE_WECHAT_PORT:-9900}
     export WECHAT_API_BASE="http://127.0.0.1:$fake_port"
-    .venv/bin/python -m service.wechat.fake --host 127.0.0.1 --port "$fake_port" &
+    mkdir -p instance
+    .venv/bin/python -m service.wechat.fake --host 127.0.0.1 --port "$fake_port" \
+        >instance/fake-wechat.log 2>&1 &
     fake_pid=$!
     trap 'kill "$fake_pid" 2>/dev/null || true' EXIT
-    echo "fake WeChat on $WECHAT_API_BASE"
+    echo "fake WeChat on $WECHAT_API_BASE (log: instance/fake-wechat.log)"
 fi
 
 .venv/bin/flask db upgrade

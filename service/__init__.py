@@ -9,6 +9,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides what the environment says."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(overrides=config))
+    app.json.ensure_ascii = False  # Chinese text as UTF-8, not \u escapes
 
     from service import commands, errors, extensions, idempotency, input_guard, logs
     from service.api import register_blueprints

@@ -94,7 +94,8 @@ def init_app(app: Flask) -> None:
             if response.status_code < 400 and response.is_json:
                 db.session.execute(update(IdempotentRequest).where(
                     IdempotentRequest.id == record_id).values(
-                    status_code=response.status_code, response_body=response.get_data()))
+                    status_code=response.status_code,
+                    response_body=response.get_data(as_text=True)))
             else:  # an error is not remembered: the client may fix it and retry
                 db.session.execute(delete(IdempotentRequest).where(
                     IdempotentRequest.id == record_id))

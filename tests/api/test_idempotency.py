@@ -50,3 +50,19 @@ def test_keys_belong_to_one_principal(app, client, staff):
     other = create(client, staff("city_admin"), "shared")
     assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
     assert count_orgs(app, "金水区某某骑手工会") == 2
+
+
+def test_a_riders_retried_application_is_created_once(app, client, member, demo_orgs):
+    from sqlalchemy import func, select
+
+    from service.models.members import JoinApplication
+    from tests.join.helpers import form
+
+    headers = {**member("rider"), "Idempotency-Key": "form-submit-1"}
+    body = form({"org_id": org_id(app, "JS-XW")}, seq=7, name="王五")
+    first = client.post("/api/v1/join/applications", json=body, headers=headers)
+    retry = client.post("/api/v1/join/applications", json=body, headers=headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry.get_json() == first.get_json() and retry.get_json()["name"] == "王五"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JoinApplication)) == 1
