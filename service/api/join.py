@@ -18,9 +18,9 @@ from service.api.schemas.join import (
 from service.auth import current_user, member_required, principal_label
 from service.errors import abort
 from service.extensions import db, limiter
-from service.join_codes import count_scan
-from service.joining import find_join_code, submit_application
-from service.membership import card_code_ttl, issue_card_code, member_of, org_brief
+from service.joining.applications import find_join_code, submit_application
+from service.joining.codes import count_scan
+from service.joining.membership import card_code_ttl, issue_card_code, member_of, org_brief
 from service.models.members import JoinApplication
 from service.transactions import with_lock_retries
 from service.wechat.limits import SCENE_PATTERN

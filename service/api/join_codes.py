@@ -12,7 +12,7 @@ from service.api.schemas.join import JoinCodeCreateSchema, JoinCodeSchema, JoinC
 from service.auth import admin_required, current_admin, get_scoped
 from service.errors import abort
 from service.extensions import db
-from service.join_codes import create_join_code, describe_codes, image_type
+from service.joining.codes import create_join_code, describe_codes, image_type
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
 

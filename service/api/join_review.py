@@ -16,9 +16,9 @@ from service.api.schemas.join import (
 )
 from service.auth import admin_required, current_admin, get_scoped
 from service.extensions import db
-from service.joining import approve, reject
+from service.joining.applications import approve, reject
+from service.joining.roster import common_filters
 from service.models.members import JoinApplication
-from service.roster_queries import common_filters
 
 blp = Blueprint("join_review", __name__, description="入会审核")
 

@@ -48,7 +48,7 @@ class MeSchema(Schema):
 
 def describe(user: User) -> dict:
     """The user as the mini-program sees it; other features add to `membership`."""
-    from service.membership import membership_of
+    from service.joining.membership import membership_of
 
     membership = membership_of(user)
     return {"id": user.id, "phone": mask_phone(user.phone), "membership": membership,

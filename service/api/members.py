@@ -22,11 +22,11 @@ from service.database import utcnow
 from service.domain.hours import SHANGHAI
 from service.errors import abort
 from service.extensions import db
-from service.member_export import HEADER, roster_query, roster_rows
-from service.membership import read_card_code, transfer_member
+from service.joining.export import HEADER, roster_query, roster_rows
+from service.joining.membership import read_card_code, transfer_member
+from service.joining.roster import common_filters
 from service.models.members import Member
 from service.models.orgs import Org
-from service.roster_queries import common_filters
 from service.spreadsheets import xlsx_response
 
 blp = Blueprint("members", __name__, description="会员管理")

@@ -6,8 +6,8 @@ from marshmallow import Schema, fields
 
 from service.api.schemas import Id
 from service.auth import admin_required, current_admin, get_scoped
-from service.member_stats import membership_overview
-from service.membership import org_brief
+from service.joining.membership import org_brief
+from service.joining.stats import membership_overview
 from service.models.orgs import Org
 
 blp = Blueprint("stats", __name__, description="统计")

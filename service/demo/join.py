@@ -8,8 +8,8 @@ from sqlalchemy import select
 from service.database import utcnow
 from service.domain.idcard import make_id_number
 from service.extensions import db
-from service.join_codes import create_join_code
-from service.membership import make_member
+from service.joining.codes import create_join_code
+from service.joining.membership import make_member
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from service.database import utcnow
 from service.domain.hours import SHANGHAI
 from service.extensions import db
-from service.member_stats import month_starts
+from service.joining.stats import month_starts
 from service.models.members import Member
 from tests.helpers import assert_error, org_id
 from tests.join.helpers import applied, form

@@ -8,7 +8,7 @@ from service.database import utcnow
 from service.domain.enums import NEW_EMPLOYMENT_GROUPS
 from service.domain.hours import SHANGHAI
 from service.extensions import db
-from service.membership import org_brief
+from service.joining.membership import org_brief
 from service.models.members import APPLICATION_STATUSES, JoinApplication, Member
 from service.models.orgs import Org, subtree_ids
 

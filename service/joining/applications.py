@@ -13,7 +13,7 @@ from service.domain.idcard import parse_id_number
 from service.domain.phone import normalize_mobile
 from service.errors import abort
 from service.extensions import db
-from service.membership import make_member
+from service.joining.membership import make_member
 from service.models.accounts import Admin, User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication, Member

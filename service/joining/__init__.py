@@ -1,0 +1,1 @@
+"""Joining the union by QR code: applications, codes, members, roster, figures."""
