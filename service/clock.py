@@ -1,6 +1,6 @@
-"""Business dates in Asia/Shanghai, with a fixed "today" that only tests may set."""
+"""The one clock: now in UTC, business dates in Asia/Shanghai; only tests may pin it."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -8,16 +8,27 @@ from flask import current_app, has_app_context
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def _pinned(name: str):
+    if has_app_context() and current_app.config.get("TESTING"):
+        return current_app.config.get(name)
+    return None
+
+
+def now() -> datetime:
+    """The current moment, aware UTC; a testing app may pin it with FIXED_NOW."""
+    fixed = _pinned("FIXED_NOW")
+    return fixed.astimezone(UTC) if fixed else datetime.now(UTC)
+
+
 def now_shanghai() -> datetime:
     """The current time in Asia/Shanghai."""
-    return datetime.now(SHANGHAI)
+    return now().astimezone(SHANGHAI)
 
 
 def today_shanghai() -> date:
     """Today's date in Asia/Shanghai; a testing app may pin it with FIXED_TODAY."""
     # Application windows of real policies lie in the past: tests need to stand inside one.
-    if has_app_context() and current_app.config.get("TESTING"):
-        fixed = current_app.config.get("FIXED_TODAY")
-        if fixed:
-            return fixed if isinstance(fixed, date) else date.fromisoformat(str(fixed))
+    fixed = _pinned("FIXED_TODAY")
+    if fixed:
+        return fixed if isinstance(fixed, date) else date.fromisoformat(str(fixed))
     return now_shanghai().date()

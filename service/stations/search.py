@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
-from service.database import utcnow
+from service import clock
 from service.domain.geo import cell_row, cells_covering, haversine_m, to_e6
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
@@ -30,11 +30,6 @@ _HOURS_BATCH = 50
 _DETAIL_COLUMNS = (Station.id, Station.kind, Station.name, Station.address, Station.lat_e6,
                    Station.lng_e6, Station.services_mask, Station.hours, Station.phone,
                    Station.is_model)
-
-
-def now() -> datetime:
-    """The moment `open_now` is computed for (one clock for every search)."""
-    return utcnow()
 
 
 @dataclass
@@ -92,7 +87,7 @@ def _read_ring(lat: float, lng: float, ring: float, inner: float, kinds, mask: i
 def nearby(lat: float, lng: float, radius_m: int, *, kinds=(), mask: int = 0,
            open_now: bool = False, limit: int = 20, at: datetime | None = None) -> NearbyResult:
     """The `limit` nearest public stations within `radius_m` of a GCJ-02 point."""
-    at = at or now()
+    at = at or clock.now()
     result = NearbyResult(items=[])
     chosen: list[tuple] = []
     inner, ring = 0.0, min(radius_m, FIRST_RING_M)
@@ -171,7 +166,7 @@ def _count(box, filters) -> int:
 def viewport(bbox: tuple, *, kinds=(), cap: int = VIEWPORT_CAP,
              at: datetime | None = None) -> tuple[list[dict], int]:
     """Public stations in a map viewport: (at most `cap` items nearest its centre, true count)."""
-    at = at or now()
+    at = at or clock.now()
     filters = public_filters(kinds)
     total = _count(bbox, filters)
     box = bbox

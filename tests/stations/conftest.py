@@ -9,7 +9,6 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.stations import Station
-from service.stations import search
 from service.stations.values import apply_station
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,10 +40,10 @@ def add_station(app, demo_orgs):
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(app):
     """Fix the moment `open_now` is computed for: `clock(datetime)`."""
 
     def set_clock(moment):
-        monkeypatch.setattr(search, "now", lambda: moment)
+        app.config["FIXED_NOW"] = moment
 
     return set_clock

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from service import clock
 from service.api.admin_auth import OrgBriefSchema
 from service.domain.geo import MAX_RADIUS_M
 from service.domain.hours import hours_text, is_open
@@ -13,7 +14,6 @@ from service.domain.stations import (
     meets_standard,
 )
 from service.models.stations import MOTHER_BABY_ROOM
-from service.stations import search
 
 DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
 EXTERNAL_CODE = validate.Regexp(r"^[0-9A-Za-z_./-]{1,64}$",
@@ -112,7 +112,7 @@ class StationSchema(Schema):
         return hours_text(station.hours)
 
     def _open_now(self, station):
-        return is_open(station.hours, search.now())
+        return is_open(station.hours, clock.now())
 
     def _standard(self, station):
         if station.kind != MOTHER_BABY_ROOM:
