@@ -56,6 +56,8 @@ def init_app(app: Flask) -> None:
         handler._service_handler = True
         root.addHandler(handler)
     root.setLevel(app.config["LOG_LEVEL"])
+    # urllib3 logs whole URLs at DEBUG: WeChat's carry the app secret and access tokens.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
     app.logger.handlers.clear()
     app.logger.propagate = True
 
