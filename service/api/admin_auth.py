@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.api.limits import login_limit
+from service.api.schemas import OrgBriefSchema
 from service.auth import ADMIN, issue_token
 from service.database import utcnow
 from service.errors import abort
@@ -28,14 +29,6 @@ class AdminLoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=1, max=256))
-
-
-class OrgBriefSchema(Schema):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    kind = fields.String()
-    district_code = fields.String(allow_none=True)
 
 
 class AdminSchema(Schema):

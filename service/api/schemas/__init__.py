@@ -26,6 +26,16 @@ class ErrorSchema(Schema):
     errors = fields.Dict(metadata={"description": "per-location, per-field messages"})
 
 
+class OrgBriefSchema(Schema):
+    """An org as other objects point to it."""
+
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    district_code = fields.String(allow_none=True)
+
+
 class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     page_size = fields.Integer(load_default=20,

@@ -4,7 +4,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from service.api.schemas import Id, PageArgs
+from service.api.schemas import Id, OrgBriefSchema, PageArgs
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,
@@ -36,17 +36,25 @@ def one_of(vocabulary) -> validate.OneOf:
     return validate.OneOf(list(vocabulary), error=PICK_AGAIN)
 
 
-class JoinOrgSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    kind = fields.String()
-    district_code = fields.String(allow_none=True)
+class PersonProfileSchema(Schema):
+    """Who a person is, as staff see it: gender and birth date derived, numbers masked."""
+
+    gender = fields.String()
+    birth_date = fields.Date()
+    id_number = fields.Function(lambda p: mask_id_number(p.id_number))
+    phone = fields.Function(lambda p: mask_phone(p.phone))
+    employer = fields.String(allow_none=True)
+    household_type = fields.String(allow_none=True)
+    ethnicity = fields.String(allow_none=True)
+    political_status = fields.String(allow_none=True)
+    education = fields.String(allow_none=True)
+    residence_district_code = fields.String(allow_none=True)
 
 
 class JoinSceneSchema(Schema):
     scene = fields.String()
     label = fields.String()
-    org = fields.Nested(JoinOrgSchema)
+    org = fields.Nested(OrgBriefSchema)
     accepts_members = fields.Boolean()
 
 
@@ -86,7 +94,7 @@ class JoinApplicationSchema(Schema):
 
     id = fields.Integer()
     status = fields.String()
-    org = fields.Nested(JoinOrgSchema)
+    org = fields.Nested(OrgBriefSchema)
     member_no = fields.String(allow_none=True)
     name = fields.String()
     occupation = fields.String()
@@ -100,19 +108,9 @@ class JoinCodeBriefSchema(Schema):
     label = fields.String()
 
 
-class JoinApplicationReviewSchema(JoinApplicationSchema):
+class JoinApplicationReviewSchema(JoinApplicationSchema, PersonProfileSchema):
     """An application as staff see it: personal numbers masked."""
 
-    gender = fields.String()
-    birth_date = fields.Date()
-    id_number = fields.Function(lambda a: mask_id_number(a.id_number))
-    phone = fields.Function(lambda a: mask_phone(a.phone))
-    employer = fields.String(allow_none=True)
-    household_type = fields.String(allow_none=True)
-    ethnicity = fields.String(allow_none=True)
-    political_status = fields.String(allow_none=True)
-    education = fields.String(allow_none=True)
-    residence_district_code = fields.String(allow_none=True)
     join_code = fields.Nested(JoinCodeBriefSchema, allow_none=True)
     reviewed_by = fields.Integer(allow_none=True)
 

@@ -2,38 +2,28 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.api.schemas import Id, PageArgs
-from service.api.schemas.join import JoinOrgSchema, one_of
+from service.api.schemas import Id, OrgBriefSchema, PageArgs
+from service.api.schemas.join import PersonProfileSchema, one_of
 from service.domain.enums import OCCUPATIONS
-from service.domain.masking import mask_id_number, mask_name, mask_phone
+from service.domain.masking import mask_name
 
 
-class MemberSchema(Schema):
+class MemberSchema(PersonProfileSchema):
     """A member as staff see it in lists: personal numbers masked."""
 
     id = fields.Integer()
     member_no = fields.String()
     name = fields.String()
-    gender = fields.String()
-    birth_date = fields.Date()
-    id_number = fields.Function(lambda m: mask_id_number(m.id_number))
-    phone = fields.Function(lambda m: mask_phone(m.phone))
     occupation = fields.String()
-    employer = fields.String(allow_none=True)
-    household_type = fields.String(allow_none=True)
-    ethnicity = fields.String(allow_none=True)
-    political_status = fields.String(allow_none=True)
-    education = fields.String(allow_none=True)
-    residence_district_code = fields.String(allow_none=True)
-    org = fields.Nested(JoinOrgSchema)
+    org = fields.Nested(OrgBriefSchema)
     status = fields.String()
     joined_at = fields.DateTime()
 
 
 class MemberTransferSchema(Schema):
     id = fields.Integer()
-    from_org = fields.Nested(JoinOrgSchema)
-    to_org = fields.Nested(JoinOrgSchema)
+    from_org = fields.Nested(OrgBriefSchema)
+    to_org = fields.Nested(OrgBriefSchema)
     reason = fields.String()
     admin_id = fields.Integer(allow_none=True)
     at = fields.DateTime()
@@ -82,6 +72,6 @@ class MemberCardHolderSchema(Schema):
     name = fields.Function(lambda m: mask_name(m.name))
     gender = fields.String()
     occupation = fields.String()
-    org = fields.Nested(JoinOrgSchema)
+    org = fields.Nested(OrgBriefSchema)
     status = fields.String()
     joined_at = fields.DateTime()

@@ -3,8 +3,8 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas import Id, PageArgs
-from service.api.schemas.refunds import DISTRICT, RefundEnterpriseSchema, RefundOrgSchema
+from service.api.schemas import Id, OrgBriefSchema, PageArgs
+from service.api.schemas.refunds import DISTRICT, RefundEnterpriseSchema
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.models.refund_applications import ATTACHMENT_KINDS, STATUSES
 from service.models.refunds import SIZE_CLASSES
@@ -84,7 +84,7 @@ class RefundApplicationItemSchema(Schema):
     size_class = fields.String()
     size_class_label = fields.Function(lambda a: SIZE_CLASS_LABELS[a.size_class])
     district_code = fields.String()
-    org = fields.Nested(RefundOrgSchema)
+    org = fields.Nested(OrgBriefSchema)
     paid_fen = fields.Integer()
     refundable_fen = fields.Integer()
     eligible = fields.Boolean()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
+from service.api.schemas import OrgBriefSchema
 from service.domain.errors import RuleViolation
 from service.domain.masking import mask_bank_account, mask_phone
 from service.domain.refund_math import format_ratio, parse_ratio
@@ -75,12 +76,6 @@ def _optional_copy(schema: type[Schema], name: str) -> type[Schema]:
     return Schema.from_dict(optional, name=name)
 
 
-class RefundOrgSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    district_code = fields.String(allow_none=True)
-
-
 class RefundEnterpriseSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -93,7 +88,7 @@ class RefundEnterpriseSchema(Schema):
     size_class = fields.String(metadata={"enum": list(SIZE_CLASSES)})
     size_class_label = fields.Function(lambda e: SIZE_CLASS_LABELS[e.size_class])
     district_code = fields.String()
-    org = fields.Nested(RefundOrgSchema)
+    org = fields.Nested(OrgBriefSchema)
     union_name = fields.String()
     union_uscc = fields.String()
     union_established_on = fields.Date()

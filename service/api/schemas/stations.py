@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from service import clock
-from service.api.admin_auth import OrgBriefSchema
+from service.api.schemas import OrgBriefSchema
 from service.domain.geo import MAX_RADIUS_M
 from service.domain.hours import hours_text, is_open
 from service.domain.stations import (
