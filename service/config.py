@@ -50,6 +50,8 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
         "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
+        # A dead notification worker's claim on a message lapses after this long.
+        "OUTBOX_CLAIM_SECONDS": int(_env(environ, "OUTBOX_CLAIM_SECONDS", "120")),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
         "PASSWORD_HASH_METHOD": _env(environ, "PASSWORD_HASH_METHOD", "scrypt"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 3600},

@@ -6,6 +6,7 @@ import threading
 from collections import Counter
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from service.database import utcnow
@@ -16,8 +17,7 @@ from service.wechat import UserNotSubscribed, WeChatError
 
 log = logging.getLogger(__name__)
 
-# A claim outlives one send (WeChat timeouts are seconds); a dead worker's claim lapses.
-CLAIM_LEASE = timedelta(seconds=120)
+UNCERTAIN = "worker stopped during delivery: not resent, delivery unknown"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
@@ -29,14 +29,32 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
+def claim_lease() -> timedelta:
+    """How long a claim lasts: longer than one send (WeChat timeouts are seconds)."""
+    return timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+
+
 def _due(now: datetime):
     return (OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.sending_at.is_(None),
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+
+
+def settle_interrupted(now: datetime) -> int:
+    """Record as failed the messages whose worker died during the call to WeChat."""
+    settled = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == "pending",
+                                    OutboxMessage.sending_at.is_not(None),
+                                    OutboxMessage.claimed_until < now)
+        .values(status="failed", claimed_until=None, last_error=UNCERTAIN)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return settled.rowcount
 
 
 def claim(message_id: int, now: datetime) -> datetime | None:
     """Take a due message for this worker; returns the claim (its expiry) or None."""
-    claimed_until = now + CLAIM_LEASE
+    claimed_until = now + claim_lease()
     # Counting the attempt at claim time: a message that kills its worker still runs out.
     taken = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id, *_due(now))
@@ -51,7 +69,7 @@ def _finish(message_id: int, claimed_until: datetime, **values) -> None:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claimed_until == claimed_until)
-        .values(claimed_until=None, **values)
+        .values(claimed_until=None, sending_at=None, **values)
         .execution_options(synchronize_session=False))
     db.session.commit()
 
@@ -60,6 +78,11 @@ def send(message_id: int, claimed_until: datetime, now: datetime) -> str:
     """Send one claimed message and record the outcome: sent, not_subscribed, retry, failed."""
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     openid = db.session.scalar(select(User.openid).where(User.id == message.user_id))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_until == claimed_until)
+        .values(sending_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
     try:
         wechat.client.send_subscribe_message(openid, message.template_id, message.data,
                                              message.page)
@@ -83,6 +106,8 @@ def deliver_due(now: datetime | None = None, limit: int = BATCH) -> Counter:
     """Claim and send up to `limit` due messages, committing after each one."""
     now = now or utcnow()
     outcomes: Counter = Counter()
+    if interrupted := settle_interrupted(now):
+        outcomes["interrupted"] += interrupted
     due_ids = db.session.scalars(
         select(OutboxMessage.id).where(*_due(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).all()

@@ -29,6 +29,9 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A worker claims a message until this time; a worker that dies lets the claim lapse.
     claimed_until: Mapped[datetime | None]
+    # Set just before the call to WeChat: a lapsed claim with this set may have been
+    # delivered, so it is recorded as failed rather than sent a second time.
+    sending_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -8,7 +8,7 @@ from service.database import utcnow
 from service.extensions import db
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
-from service.notifications import CLAIM_LEASE, MAX_ATTEMPTS, claim, deliver_due, retry_delay
+from service.notifications import MAX_ATTEMPTS, claim, claim_lease, deliver_due, retry_delay
 from tests.helpers import org_id
 from tests.join.helpers import applied, form
 
@@ -117,7 +117,7 @@ def test_a_worker_dying_mid_message_loses_nothing(app, client, member, staff, we
         assert claim(message_id, now) is None, "a second worker cannot take it"
         assert sum(deliver_due(now=now + timedelta(seconds=10)).values()) == 0
         assert wechat_fake.messages == []
-        later = now + CLAIM_LEASE + timedelta(seconds=1)
+        later = now + claim_lease() + timedelta(seconds=1)
         assert deliver_due(now=later)["sent"] == 1
         assert sum(deliver_due(now=later + timedelta(hours=1)).values()) == 0
     assert len(wechat_fake.messages) == 1
