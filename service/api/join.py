@@ -1,12 +1,11 @@
 """Joining by QR code as the mini-program sees it: scan, apply, follow up, show the card."""
 
 from flask.views import MethodView
-from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from service.api.limits import submit_limit
+from service.api.limits import limit_submissions
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.join import (
@@ -15,9 +14,9 @@ from service.api.schemas.join import (
     JoinSceneSchema,
     MemberCardSchema,
 )
-from service.auth import current_user, member_required, principal_label
+from service.auth import current_user, member_required
 from service.errors import abort
-from service.extensions import db, limiter
+from service.extensions import db
 from service.joining.applications import find_join_code, submit_application
 from service.joining.codes import count_scan
 from service.joining.membership import card_code_ttl, issue_card_code, member_of, org_brief
@@ -26,11 +25,6 @@ from service.transactions import with_lock_retries
 from service.wechat.limits import SCENE_PATTERN
 
 blp = Blueprint("join", __name__, description="扫码入会")
-
-
-def _submitter_key() -> str:
-    # Per account: riders at one event often share a carrier NAT address.
-    return principal_label() or get_remote_address()
 
 
 @blp.route("/join/scenes/<scene>")
@@ -50,7 +44,7 @@ class JoinScene(MethodView):
 
 @blp.route("/join/applications")
 class MyJoinApplications(MethodView):
-    decorators = [limiter.limit(submit_limit, key_func=_submitter_key, methods=["POST"])]
+    decorators = [limit_submissions]
 
     @member_required
     @blp.arguments(PageArgs, location="query")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service.api.limits import submit_limit
+from service.api.limits import limit_submissions
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.refund_applications import (
@@ -20,7 +20,7 @@ from service.api.uploads import accept_multipart
 from service.auth import current_user, member_required
 from service.database import utcnow
 from service.errors import abort
-from service.extensions import db, limiter
+from service.extensions import db
 from service.models.refund_applications import RefundApplication, RefundAttachment
 from service.refunds import files, workflow
 from service.refunds.applications import (
@@ -50,7 +50,7 @@ class Applications(MethodView):
                  .order_by(RefundApplication.id.desc()))
         return paginate(query, args)
 
-    @limiter.limit(submit_limit)
+    @limit_submissions
     @member_required
     @blp.arguments(RefundApplicationCreateSchema)
     @blp.response(201, RefundApplicationSchema)
@@ -112,7 +112,7 @@ class SubmitApplication(MethodView):
 
 @blp.route("/<int:application_id>/attachments")
 class Attachments(MethodView):
-    @limiter.limit(submit_limit)
+    @limit_submissions
     @member_required
     @blp.arguments(RefundUploadSchema, location="multipart")
     @blp.response(201, RefundAttachmentSchema)

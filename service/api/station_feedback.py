@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from service import audit
-from service.api.limits import submit_limit
+from service.api.limits import limit_submissions
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.auth import (
@@ -25,7 +25,7 @@ from service.auth import (
 )
 from service.database import utcnow
 from service.errors import abort
-from service.extensions import db, limiter, wechat
+from service.extensions import db, wechat
 from service.models.station_feedback import FEEDBACK_STATUSES, FEEDBACK_TYPES, StationFeedback
 from service.models.stations import MOTHER_BABY_ROOM, Station
 
@@ -62,7 +62,7 @@ class StationFeedbackResolveSchema(Schema):
 
 @blp.route("/stations/<int:station_id>/feedback")
 class FeedbackSubmit(MethodView):
-    decorators = [limiter.limit(submit_limit)]
+    decorators = [limit_submissions]
 
     @member_required
     @blp.arguments(StationFeedbackInputSchema)
