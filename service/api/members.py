@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from service import audit
@@ -63,12 +63,14 @@ class MemberExport(MethodView):
                                args)
         written = [0]
         today = f"{utcnow().astimezone(SHANGHAI):%Y%m%d}"
+        # Audited before the first byte: a download cut short still counts as an export.
+        rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
         response = xlsx_response(f"会员名册-{today}.xlsx", "会员名册", HEADER,
                                  roster_rows(query, args["full"], written),
                                  footer=_footer(written))
         audit.record("member.export", object_type="member", org_id=admin.org_id,
                      reason=args.get("reason"),
-                     detail={"rows": written[0], "full": args["full"],
+                     detail={"rows": rows, "full": args["full"],
                              "filters": {k: str(v) for k, v in args.items()
                                          if k not in ("full", "reason", "q")}})
         db.session.commit()

@@ -9,7 +9,7 @@ from service.api.schemas.refund_applications import RefundLedgerQuerySchema
 from service.auth import admin_required, current_admin
 from service.clock import today_shanghai
 from service.extensions import db
-from service.refunds.ledger import HEADER, LedgerRows, overview
+from service.refunds.ledger import HEADER, LedgerRows, ledger_count, overview
 from service.spreadsheets import XLSX_MIME, xlsx_response
 
 blp = Blueprint("refund_ledger", __name__, description="工会经费返还：台账与统计")
@@ -48,9 +48,11 @@ class LedgerExport(MethodView):
         rows = LedgerRows(args)
         response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
                                  "经费返还台账", HEADER, rows, rows.footer())
+        # Audited before the first byte: a download cut short still counts as an export.
         audit.record("refund.export", object_type="refund_ledger",
                      org_id=current_admin().org_id,
-                     detail={"filters": {k: v for k, v in args.items()}, "rows": rows.count})
+                     detail={"filters": {k: v for k, v in args.items()},
+                             "rows": ledger_count(args)})
         db.session.commit()
         return response
 

@@ -19,14 +19,20 @@ HEADER = ["申请编号", "年度", "企业名称", "统一社会信用代码", 
 _FILTERS = ("status", "year", "district_code", "size_class")
 
 
-def filtered(query, args: dict):
+def filtered(query, args: dict, scope=None):
     """`query` over applications limited to the caller's scope, declared ones and `args`."""
-    query = query.where(RefundApplication.org_id.in_(scope_org_ids()),
+    scope = scope_org_ids() if scope is None else scope
+    query = query.where(RefundApplication.org_id.in_(scope),
                         RefundApplication.status != "draft")
     for name in _FILTERS:
         if args.get(name) is not None:
             query = query.where(getattr(RefundApplication, name) == args[name])
     return query
+
+
+def ledger_count(args: dict) -> int:
+    """How many applications the export with `args` holds."""
+    return db.session.scalar(filtered(select(func.count(RefundApplication.id)), args))
 
 
 def _yuan(fen: int | None) -> Decimal | None:
@@ -38,6 +44,9 @@ class LedgerRows:
 
     def __init__(self, args: dict):
         self.args = args
+        # Fixed now: the rows are read while the response streams, after the request's
+        # session (and the caller's account with it) is gone.
+        self.scope = scope_org_ids()
         self.count = 0
         self.paid_fen = self.refundable_fen = self.payout_fen = 0
 
@@ -45,7 +54,7 @@ class LedgerRows:
         last_id = 0
         while True:
             batch = db.session.scalars(
-                filtered(select(RefundApplication), self.args)
+                filtered(select(RefundApplication), self.args, self.scope)
                 .where(RefundApplication.id > last_id)
                 .order_by(RefundApplication.id).limit(BATCH)).unique().all()
             if not batch:
