@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
+from service.demo import DEMO_PASSWORD
+from service.demo.orgs import seed_orgs
 from service.domain.uscc import make_uscc
 from service.extensions import db
 from service.models.accounts import User
@@ -17,7 +19,8 @@ BATCH = 2000
 STATUSES = ("submitted", "approved", "rejected", "paid")
 
 
-def _batches(rows, size=BATCH):
+def batches(rows, size=BATCH):
+    """Lists of `size` items of `rows` (the last one shorter)."""
     batch = []
     for row in rows:
         batch.append(row)
@@ -26,6 +29,17 @@ def _batches(rows, size=BATCH):
             batch = []
     if batch:
         yield batch
+
+
+def ensure_orgs() -> None:
+    """The demo org tree and staff accounts (idempotent)."""
+    seed_orgs(DEMO_PASSWORD)
+    db.session.commit()
+
+
+def org_id(code: str) -> int:
+    """The id of the demo org with this code."""
+    return db.session.scalar(select(Org.id).where(Org.code == code))
 
 
 def load_refund_applications(count: int, seed: int = 7) -> int:
@@ -39,7 +53,7 @@ def load_refund_applications(count: int, seed: int = 7) -> int:
     db.session.flush()
     start = (db.session.scalar(select(func.max(Enterprise.id))) or 0) + 1
     now = datetime.now(UTC)
-    for batch in _batches(range(start, start + count)):
+    for batch in batches(range(start, start + count)):
         enterprises, applications = [], []
         for n in batch:
             org_id, district = rng.choice(districts)

@@ -1,5 +1,7 @@
 """The system under test: MariaDB, the fake WeChat and gunicorn with the deploy config."""
 
+import base64
+import hashlib
 import multiprocessing
 import subprocess
 import tempfile
@@ -14,6 +16,16 @@ from service.wechat.fake import FakeWeChatServer
 from tests.servers import ROOT, Gunicorn
 
 MARIADB_PORT = 33398
+
+
+def _key(words: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(words.encode()).digest()).decode()
+
+
+# The same keys in gunicorn and in this process: tokens signed and values encrypted by the
+# loaders must be read by the server. Fixed, so no key from the shell gets mixed in.
+KEYS = {"SECRET_KEY": "bench-secret-key", "DATA_KEY": _key("bench data key"),
+        "BLIND_INDEX_KEY": _key("bench blind index key")}
 
 
 class BenchEnv:
@@ -36,6 +48,7 @@ class BenchEnv:
             "WECHAT_API_BASE": self.fake.base_url,
             "LOG_LEVEL": "WARNING",
             "RATELIMIT_ENABLED": False,
+            **KEYS,
         }
         self.app = create_app({"SERVICE_ENV": "development", **self.settings})
         with self.app.app_context():
@@ -45,7 +58,8 @@ class BenchEnv:
     def serve(self):
         """Start gunicorn (workers from the CPU count, as deployed); returns its base URL."""
         env = {"DATABASE_URL": self.database_url, "WECHAT_API_BASE": self.fake.base_url,
-               "SERVICE_ENV": "development", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0"}
+               "SERVICE_ENV": "development", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0",
+               **KEYS}
         self.server = self.stack.enter_context(
             Gunicorn(env, workers=multiprocessing.cpu_count() * 2 + 1))
         requests.get(self.server.url + "/readyz", timeout=10).raise_for_status()

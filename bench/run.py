@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from bench.env import BenchEnv
+from bench.progress import say, step
 from bench.report import Row, document, table
 from bench.wrk import run_wrk
 
@@ -22,18 +23,23 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller data, shorter runs")
     parser.add_argument("--write", type=Path, help="write the results to this Markdown file")
+    parser.add_argument("--only", action="append", metavar="SCENARIO",
+                        help="run only this scenario (repeatable), e.g. nearby_search")
     args = parser.parse_args(argv)
     seconds = 5 if args.quick else 10
     started = time.monotonic()
     from bench import scenarios
 
+    say("starting MariaDB, the fake WeChat and gunicorn...")
     with BenchEnv() as env:
         env.url = env.serve()
-        baseline_row = healthz(env, seconds)
-        baseline = baseline_row
-        rows = [baseline_row]
+        with step(f"GET /healthz: wrk for {seconds} s"):
+            baseline = healthz(env, seconds)
+        rows = [baseline]
         print(table(rows), flush=True)
         for scenario in scenarios.ALL:
+            if args.only and scenario.__name__ not in args.only:
+                continue
             for row in scenario(env, baseline, quick=args.quick, seconds=seconds):
                 rows.append(row)
                 print(table(rows[-1:]).splitlines()[-1], flush=True)
@@ -42,7 +48,7 @@ def main(argv=None) -> None:
     print(table(rows))
     print(f"\nfinished in {elapsed / 60:.1f} minutes")
     if args.write:
-        args.write.write_text(document(rows, COMMAND, elapsed))
+        args.write.write_text(document(rows, COMMAND, elapsed, args.quick))
 
 
 if __name__ == "__main__":

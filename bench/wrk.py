@@ -2,7 +2,9 @@
 
 import os
 import re
+import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ class WrkResult:
     p99_ms: float
     statuses: dict[int, int] = field(default_factory=dict)
     elapsed_s: float | None = None  # for replays: start to the last answer
+    socket_errors: dict[str, int] = field(default_factory=dict)  # when the script reports them
 
     @property
     def answered(self) -> int:
@@ -29,18 +32,52 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+def _command(url, script, seconds, connections, threads, timeout_s, headers) -> list[str]:
+    header_args = [arg for name, value in (headers or {}).items()
+                   for arg in ("-H", f"{name}: {value}")]
+    return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+            f"--timeout={timeout_s}s", "--latency", *header_args, "-s", str(LUA / script), url]
+
+
 def run_wrk(url: str, script: str, *, seconds: int = 10, connections: int = 64,
             threads: int = 2, env: dict | None = None, timeout_s: int = 10,
             headers: dict | None = None) -> WrkResult:
     """`wrk --latency` against `url` with `lua/<script>`; returns rate and percentiles."""
     started_ns = time.time_ns()
-    header_args = [arg for name, value in (headers or {}).items()
-                   for arg in ("-H", f"{name}: {value}")]
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout_s}s",
-         "--latency", *header_args, "-s", str(LUA / script), url],
+        _command(url, script, seconds, connections, threads, timeout_s, headers),
         capture_output=True, text=True, check=True,
         env={**os.environ, **(env or {}), "REPLAY_THREADS": str(threads)}).stdout
+    return _parse(output, started_ns, seconds)
+
+
+def replay(url: str, replay_file: Path, *, connections: int = 64, threads: int = 2,
+           max_seconds: int = 300, timeout_s: int = 20) -> WrkResult:
+    """Send every line of `replay_file` once (lua/replay.lua); stop wrk when all are answered.
+
+    wrk itself runs for its whole duration, so each thread leaves a file when its share is
+    answered, and wrk is interrupted (it then reports as usual) once every thread has.
+    A thread whose last answers never come (lost with their connection) gives up after
+    wrk's timeout and a margin.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as done_dir:
+        env = {**os.environ, "REPLAY_FILE": str(replay_file), "REPLAY_THREADS": str(threads),
+               "REPLAY_DONE": str(Path(done_dir) / "thread"), "REPLAY_GRACE": str(timeout_s + 5)}
+        started_ns = time.time_ns()
+        process = subprocess.Popen(
+            _command(url, "replay.lua", max_seconds, connections, threads, timeout_s, None),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        while process.poll() is None and len(os.listdir(done_dir)) < threads:
+            time.sleep(0.1)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        output, errors = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed ({process.returncode}): {errors}")
+    return _parse(output, started_ns, max_seconds)
+
+
+def _parse(output: str, started_ns: int, seconds: int) -> WrkResult:
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
     if not percentiles:
         raise RuntimeError(f"wrk measured nothing (no answer within {seconds}s):\n{output}")
@@ -49,8 +86,12 @@ def run_wrk(url: str, script: str, *, seconds: int = 10, connections: int = 64,
         statuses[int(code)] = statuses.get(int(code), 0) + int(count)
     finished = [int(ns) for ns in re.findall(r"^FINISHED (\d+)$", output, re.M)]
     rate = float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M).group(1))
+    errors = re.search(r"^ERRORS connect (\d+) read (\d+) write (\d+) timeout (\d+)$", output, re.M)
+    socket_errors = {} if errors is None else dict(
+        zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=True))
     elapsed = None
     if finished and all(finished):
         elapsed = (max(finished) - started_ns) / 1e9
         rate = sum(statuses.values()) / elapsed
-    return WrkResult(rate, _ms(percentiles["50"]), _ms(percentiles["99"]), statuses, elapsed)
+    return WrkResult(rate, _ms(percentiles["50"]), _ms(percentiles["99"]), statuses, elapsed,
+                     socket_errors)

@@ -143,6 +143,31 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
+# The nearby search lets SQL sort candidates by a planar distance (equirectangular at the
+# centre's latitude). Within MAX_RADIUS_M of a point of China it stays within PLANAR_ERROR
+# of the great-circle distance (about 0.23 % at worst: 50 km from a point near 56 N).
+PLANAR_ERROR = 0.01
+_M_PER_E6 = math.pi / 180 * EARTH_RADIUS_M / 1e6  # metres per micro-degree of latitude
+
+
+def planar_sq_e6(lat_e6, lng_e6, lat: float, lng: float):
+    """Squared planar distance of a stored point from (lat, lng), in micro-degrees squared.
+
+    Plain arithmetic, so `lat_e6` and `lng_e6` may be integers or SQL column expressions.
+    """
+    dy = lat_e6 - to_e6(lat)
+    dx = (lng_e6 - to_e6(lng)) * math.cos(math.radians(lat))
+    return dy * dy + dx * dx
+
+
+def nearer_than_planar_m(sq_e6: float) -> float:
+    """Metres that no point at planar distance `sq_e6` or more can be nearer than.
+
+    One metre covers the centre's rounding to micro-degrees.
+    """
+    return math.sqrt(sq_e6) * _M_PER_E6 * (1 - PLANAR_ERROR) - 1.0
+
+
 def to_e6(degrees: float) -> int:
     """Degrees as the stored integer (micro-degrees)."""
     return round(degrees * 1_000_000)

@@ -9,6 +9,14 @@ entries as a sparse one. A grown ring holding more than MAX_FETCH candidates (a 
 district just past a sparse edge) is not read: the ring shrinks and tries again. The
 worst case is a filter that nothing matches in a 50 km radius: the last ring then reads
 every index entry of the circle (the index only, no table rows).
+
+Of a ring's candidates the database returns only the nearest few (`limit` twice over and
+NEAREST_MARGIN), sorted by geo.planar_sq_e6, with their count: a first ring in the
+centre of a dense district holds a thousand stations, and bringing every one of them into
+Python would cost more than the rest of the request. The answer stays exact: the planar
+distance of the last row returned bounds every unread candidate's true distance from
+below (geo.nearer_than_planar_m); when that bound does not settle the ring, it is read
+whole.
 """
 
 import math
@@ -18,13 +26,22 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 
 from service import clock
-from service.domain.geo import cell_row, cells_covering, haversine_m, to_e6
+from service.domain.geo import (
+    cell_row,
+    cells_covering,
+    haversine_m,
+    nearer_than_planar_m,
+    out_of_china,
+    planar_sq_e6,
+    to_e6,
+)
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
 from service.models.stations import Station, services_of
 
 FIRST_RING_M = 250
-MAX_FETCH = 2000  # candidate rows one ring may bring into Python
+MAX_FETCH = 2000  # index entries one ring may read
+NEAREST_MARGIN = 10  # rows asked beyond 2 x limit, so open_now can pass over a few closed
 VIEWPORT_CAP = 500
 _HOURS_BATCH = 50
 _DETAIL_COLUMNS = (Station.id, Station.kind, Station.name, Station.address, Station.lat_e6,
@@ -35,7 +52,8 @@ _DETAIL_COLUMNS = (Station.id, Station.kind, Station.name, Station.address, Stat
 @dataclass
 class NearbyResult:
     items: list[dict]
-    candidates: int = 0  # index entries the searches returned, for tests and benchmarks
+    candidates: int = 0  # index entries the searches read, for tests and benchmarks
+    rows: int = 0  # candidate rows brought into Python
     queries: int = 0
     radii: list[int] = field(default_factory=list)
 
@@ -64,6 +82,22 @@ def candidate_query(spans, kinds=(), mask: int = 0):
                          .where(or_(*ranges), *public_filters(kinds, mask)))
 
 
+def ring_query(spans, lat: float, lng: float, kinds=(), mask: int = 0, *,
+               cap: int | None = None, nearest: int | None = None):
+    """Candidates of the spans, nearest first by planar distance, each with their count.
+
+    `cap` stops the index scan after cap + 1 entries; `nearest` returns only the first ones.
+    """
+    candidates = candidate_query(spans, kinds, mask)
+    if cap is not None:
+        candidates = candidates.limit(cap + 1)
+    found = candidates.subquery("candidates")
+    statement = (select(found.c.id, found.c.lat_e6, found.c.lng_e6, found.c.always_open,
+                        func.count().over().label("total"))
+                 .order_by(planar_sq_e6(found.c.lat_e6, found.c.lng_e6, lat, lng)))
+    return statement if nearest is None else statement.limit(nearest)
+
+
 def _next_ring(ring: float, found: int, limit: int) -> float:
     """Grow by the area the density seen so far says is needed (2x to 8x the radius)."""
     if found == 0:
@@ -71,17 +105,30 @@ def _next_ring(ring: float, found: int, limit: int) -> float:
     return ring * min(8.0, max(2.0, 1.25 * math.sqrt(limit / found)))
 
 
-def _read_ring(lat: float, lng: float, ring: float, inner: float, kinds, mask: int):
-    """Candidates of a ring, or None when it holds more than MAX_FETCH (then read nothing).
+@dataclass
+class _Ring:
+    rows: list
+    total: int  # index entries read
+    unread_beyond_m: float  # no candidate left unread is nearer than this
+
+
+def _read_ring(lat: float, lng: float, ring: float, inner: float, kinds, mask: int,
+               nearest: int | None) -> _Ring | None:
+    """Candidates of a ring, or None when it holds more than MAX_FETCH (then use nothing).
 
     A ring barely wider than the last one is read whole, so the search always ends.
     """
-    statement = candidate_query(cells_covering(lat, lng, ring), kinds, mask)
     capped = ring > inner * 1.05 + 10
-    if capped:
-        statement = statement.limit(MAX_FETCH + 1)
+    statement = ring_query(cells_covering(lat, lng, ring), lat, lng, kinds, mask,
+                           cap=MAX_FETCH if capped else None, nearest=nearest)
     rows = db.session.execute(statement).all()
-    return None if capped and len(rows) > MAX_FETCH else rows
+    total = rows[0].total if rows else 0
+    if capped and total > MAX_FETCH:
+        return None
+    beyond = math.inf
+    if total > len(rows):
+        beyond = nearer_than_planar_m(planar_sq_e6(rows[-1].lat_e6, rows[-1].lng_e6, lat, lng))
+    return _Ring(rows, total, beyond)
 
 
 def nearby(lat: float, lng: float, radius_m: int, *, kinds=(), mask: int = 0,
@@ -90,23 +137,31 @@ def nearby(lat: float, lng: float, radius_m: int, *, kinds=(), mask: int = 0,
     at = at or clock.now()
     result = NearbyResult(items=[])
     chosen: list[tuple] = []
-    inner, ring = 0.0, min(radius_m, FIRST_RING_M)
+    # the planar bound holds for centres in China (the API takes no others): tested there
+    nearest = None if out_of_china(lng, lat) else 2 * limit + NEAREST_MARGIN
+    inner, ring, whole = 0.0, min(radius_m, FIRST_RING_M), False
     while True:
-        rows = _read_ring(lat, lng, ring, inner, kinds, mask)
+        read = _read_ring(lat, lng, ring, inner, kinds, mask, None if whole else nearest)
         result.queries += 1
-        if rows is None:  # a dense area just beyond the last ring: try a quarter of the growth
+        if read is None:  # a dense area just beyond the last ring: try a quarter of the growth
             result.candidates += MAX_FETCH + 1
             ring = math.sqrt(inner ** 2 + (ring ** 2 - inner ** 2) / 4)
             continue
-        result.candidates += len(rows)
-        result.radii.append(round(ring))
+        result.candidates += read.total
+        result.rows += len(read.rows)
         inside = []
-        for station_id, lat_e6, lng_e6, always_open in rows:
+        for station_id, lat_e6, lng_e6, always_open, _ in read.rows:
             distance = haversine_m(lat, lng, lat_e6 / 1e6, lng_e6 / 1e6)
             if distance <= ring:  # beyond the ring a nearer station may still be unread
                 inside.append((distance, station_id, always_open))
         inside.sort()
         chosen = _open_first(inside, limit, at) if open_now else inside[:limit]
+        settled = len(chosen) >= limit and chosen[-1][0] < read.unread_beyond_m
+        if not settled and read.unread_beyond_m <= ring:
+            whole = True  # an unread candidate might belong to the answer: read the ring whole
+            continue
+        whole = False
+        result.radii.append(round(ring))
         if len(chosen) >= limit or ring >= radius_m:
             break
         inner, ring = ring, min(radius_m, _next_ring(ring, len(chosen), limit))

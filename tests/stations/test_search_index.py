@@ -9,7 +9,7 @@ from service.extensions import db
 from service.models.stations import SERVICE_BITS, Station
 from service.stations import search
 from tests.helpers import org_id
-from tests.stations.conftest import CENTRE
+from tests.stations.conftest import CENTRE, shanghai
 
 INDEX = "ix_stations_cell"
 
@@ -116,3 +116,54 @@ def test_a_dense_district_past_a_sparse_edge_is_read_in_steps(app, add_station, 
     assert [item["id"] for item in result.items] == [i for _, i in true_nearest]
     assert [item["id"] for item in result.items][:3] == near
     assert result.queries > len(result.radii)  # some rings were too full to read at once
+
+
+@pytest.mark.parametrize("north_m", [0, 90, -170, 260])
+def test_a_crowded_ring_sends_only_its_nearest_rows_to_python(app, demo_orgs, north_m):
+    """A thousand stations in the first ring: the database returns the nearest few."""
+    lat0, lng0 = CENTRE
+    centre = (lat0 + north_m / 111_195, lng0)
+    with app.app_context():
+        insert_stations(generate_stations(3000, seed=9, around=CENTRE, spread_m=700,
+                                          org_ids=org_id(app, "JS"), code_prefix="CROWD"))
+        db.session.commit()
+        result = search.nearby(*centre, 3000, limit=10)
+        rows = db.session.execute(select(Station.id, Station.lat_e6, Station.lng_e6)
+                                  .where(Station.searchable.is_(True))).all()
+    true_nearest = sorted((haversine_m(*centre, a / 1e6, b / 1e6), i) for i, a, b in rows)[:10]
+    assert [item["id"] for item in result.items] == [i for _, i in true_nearest]
+    assert result.queries == 1
+    assert result.rows <= 2 * 10 + search.NEAREST_MARGIN
+    if north_m < 200:  # the ring lies inside the crowd
+        assert result.candidates > 500
+
+
+def test_nearest_rows_that_do_not_settle_the_answer_mean_the_ring_is_read_whole(
+        app, add_station):
+    closed = {"weekly": {"mon": [["08:00", "18:00"]]}}
+    lat0, lng0 = CENTRE
+    for i in range(40):
+        add_station(f"关门{i}", lat0 + (20 + i) / 111_195, lng0, hours=closed)
+    open_ids = [add_station(f"开着{i}", lat0 - (200 + i) / 111_195, lng0) for i in range(3)]
+    with app.app_context():
+        result = search.nearby(*CENTRE, 3000, limit=3, open_now=True,
+                               at=shanghai(2026, 11, 23, 23, 0))
+    assert [item["id"] for item in result.items] == open_ids
+    assert result.radii == [250] and result.queries == 2  # nearest rows first, then all
+    assert result.rows == 3 * 2 + search.NEAREST_MARGIN + 43
+
+
+def test_the_ring_query_reads_the_cell_index_only(app, many_stations):
+    spans = cells_covering(*CENTRE, 3000)
+    with app.app_context():
+        plan = explain(search.ring_query(spans, *CENTRE, cap=search.MAX_FETCH, nearest=30))
+        mysql = db.engine.dialect.name == "mysql"
+    if mysql:
+        tables = [(row["table"], row["key"], row["type"]) for row in plan]
+        assert ("stations", INDEX, "range") in tables, plan
+        assert all(row["table"] != "stations" or "Using index" in (row["Extra"] or "")
+                   for row in plan), plan
+    else:
+        details = " | ".join(row["detail"] for row in plan)
+        assert f"USING COVERING INDEX {INDEX}" in details, details
+        assert "SCAN stations" not in details, details

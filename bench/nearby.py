@@ -1,0 +1,64 @@
+"""Nearby search at 200,000 then 1,000,000 stations, and the naive full scan on the same data."""
+
+import requests
+
+from bench.data import ensure_orgs
+from bench.progress import step
+from bench.report import Row, target
+from bench.stations import BOX, LIMIT, RADIUS_M, compare_with_naive, load_stations, sample_points
+from bench.wrk import run_wrk
+
+PATH = "/api/v1/stations/nearby"
+QUERY = f"radius={RADIUS_M}&limit={LIMIT}"
+SAMPLES = 20
+
+
+def _samples(env) -> tuple[int, int]:
+    """Answers to SAMPLES random points: (non-empty ones, ones sorted by distance)."""
+    filled = ordered = 0
+    for lat, lng in sample_points(SAMPLES, seed=17):
+        answer = requests.get(f"{env.url}{PATH}?lat={lat:.6f}&lng={lng:.6f}&{QUERY}",
+                              timeout=30)
+        items = answer.json()["items"] if answer.status_code == 200 else []
+        distances = [item["distance_m"] for item in items]
+        filled += bool(distances)
+        ordered += distances == sorted(distances)
+    return filled, ordered
+
+
+def _measure(env, baseline, total: int, seconds: int, naive_points: int) -> Row:
+    with step(f"nearby search at {total:,} stations: wrk for {seconds} s"):
+        result = run_wrk(env.url + PATH, "nearby.lua", seconds=seconds, env={
+            "NEARBY_BOX": ",".join(str(v) for v in BOX), "NEARBY_QUERY": QUERY,
+            "NEARBY_PATH": PATH})
+    filled, ordered = _samples(env)
+    with step(f"naive full scan vs the indexed search at {naive_points} points, in-process"):
+        with env.app.app_context():
+            naive = compare_with_naive(sample_points(naive_points, seed=23))
+    all_ok = result.statuses.get(200, 0) == result.answered
+    checks = (f"{result.answered} answered, all 200: {all_ok}; {filled}/{SAMPLES} samples "
+              f"non-empty, {ordered}/{SAMPLES} sorted by distance; naive full-scan SQL "
+              f"{naive['naive_ms']:.0f} ms vs indexed search {naive['indexed_ms']:.1f} ms "
+              f"(median, same points and session, same answers {naive['same']}/"
+              f"{naive['points']}): {naive['speedup']:.0f}x")
+    ratio = result.requests_per_s / baseline.requests_per_s
+    targets = []
+    if total >= 1_000_000:
+        targets = [target("nearby search at 1M stations, throughput at least 0.5x /healthz",
+                          ratio >= 0.5, f"{ratio:.2f}x"),
+                   target("nearby search at 1M stations, at least 50x the naive full scan",
+                          naive["speedup"] >= 50, f"{naive['speedup']:.0f}x")]
+    return Row(f"nearby search, {total:,} stations", result.requests_per_s, ratio,
+               result.p50_ms, result.p99_ms, checks, targets)
+
+
+def nearby_search(env, baseline, *, quick, seconds):
+    sizes = (20_000, 100_000) if quick else (200_000, 1_000_000)
+    loaded = 0
+    with env.app.app_context():
+        ensure_orgs()
+    for seed, size in enumerate(sizes, start=1):
+        with step(f"loading {size - loaded:,} stations (to {size:,})"), env.app.app_context():
+            total = load_stations(env.settings, size - loaded, seed * 1000)
+        loaded = size
+        yield _measure(env, baseline, total, seconds, naive_points=3 if quick else 7)
