@@ -13,7 +13,7 @@ from service.auth import MEMBER, issue_token
 from service.domain.enums import OCCUPATIONS
 from service.domain.idcard import make_id_number, parse_id_number
 from service.extensions import db
-from service.membership import member_number
+from service.joining.membership import member_number
 from service.models.accounts import User
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org

@@ -7,6 +7,7 @@ import time
 from sqlalchemy import func, select, text
 
 from bench.parallel import in_processes
+from service import clock
 from service.demo.stations import generate_stations, insert_stations
 from service.domain.geo import EARTH_RADIUS_M
 from service.extensions import db
@@ -58,7 +59,7 @@ def naive_nearby(lat: float, lng: float, radius_m: int = RADIUS_M,
         select(*DETAIL_COLUMNS, distance)
         .where(Station.searchable.is_(True), distance <= radius_m)
         .order_by(distance).limit(limit)).all()
-    at = search.now()
+    at = clock.now()
     return [search.describe(row, at, row.distance) for row in rows]
 
 
