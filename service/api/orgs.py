@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from service import audit
 from service.api.pages import paginate
-from service.api.schemas import Id, PageArgs, envelope
+from service.api.schemas import DISTRICT, Id, PageArgs, envelope
 from service.auth import admin_required, get_scoped, scope_org_ids
 from service.errors import abort
 from service.extensions import db
@@ -18,7 +18,6 @@ from service.models.orgs import ORG_KINDS, Org
 blp = Blueprint("orgs", __name__, description="工会组织")
 
 CODE = validate.Regexp(r"^[A-Za-z0-9-]{2,32}$", error="只能包含字母、数字和-，长度2到32")
-DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
 
 
 class OrgSchema(Schema):

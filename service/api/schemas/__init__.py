@@ -5,6 +5,7 @@ from functools import cache
 from marshmallow import Schema, fields, validate
 
 MAX_PAGE_SIZE = 100
+DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")  # GB/T 2260
 MAX_ID = 2**31 - 1
 
 

@@ -4,7 +4,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from service.api.schemas import Id, OrgBriefSchema, PageArgs
+from service.api.schemas import DISTRICT, Id, OrgBriefSchema, PageArgs
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,
@@ -17,7 +17,6 @@ from service.models.members import APPLICATION_STATUSES
 from service.wechat.limits import SCENE_PATTERN
 
 PICK_AGAIN = "不在可选范围内，请重新选择"
-DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
 SCENE = validate.Regexp(SCENE_PATTERN.pattern + r"\Z", error="无效，请重新扫描入会码")
 # Han characters (rare ones too), Latin letters, the middle dot of transliterated names.
 # A function, not validate.Regexp: the pattern would be published in the OpenAPI document,

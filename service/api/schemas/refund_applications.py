@@ -3,8 +3,8 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas import Id, OrgBriefSchema, PageArgs
-from service.api.schemas.refunds import DISTRICT, RefundEnterpriseSchema
+from service.api.schemas import DISTRICT, Id, OrgBriefSchema, PageArgs
+from service.api.schemas.refunds import RefundEnterpriseSchema
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.models.refund_applications import ATTACHMENT_KINDS, STATUSES
 from service.models.refunds import SIZE_CLASSES

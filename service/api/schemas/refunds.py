@@ -5,14 +5,13 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
-from service.api.schemas import OrgBriefSchema
+from service.api.schemas import DISTRICT, OrgBriefSchema
 from service.domain.errors import RuleViolation
 from service.domain.masking import mask_bank_account, mask_phone
 from service.domain.refund_math import format_ratio, parse_ratio
 from service.domain.sme import SIZE_CLASS_LABELS, industries
 from service.models.refunds import SIZE_CLASSES
 
-DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
 TEXT_100 = validate.Length(min=1, max=100)
 MAX_WAN = Decimal("999999999999.99")
 

@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from service import clock
-from service.api.schemas import OrgBriefSchema
+from service.api.schemas import DISTRICT, OrgBriefSchema
 from service.domain.geo import MAX_RADIUS_M
 from service.domain.hours import hours_text, is_open
 from service.domain.stations import (
@@ -15,7 +15,6 @@ from service.domain.stations import (
 )
 from service.models.stations import MOTHER_BABY_ROOM
 
-DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")
 EXTERNAL_CODE = validate.Regexp(r"^[0-9A-Za-z_./-]{1,64}$",
                                 error="只能包含字母、数字和 - _ . /，长度不超过64")
 
