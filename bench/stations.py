@@ -65,7 +65,7 @@ def naive_nearby(lat: float, lng: float, radius_m: int = RADIUS_M,
 
 def indexed_nearby(lat: float, lng: float) -> list[dict]:
     """What GET /stations/nearby answers for the benchmark's query."""
-    return search.nearby(lat, lng, RADIUS_M, limit=LIMIT).items
+    return search.nearby_items(search.nearby(lat, lng, RADIUS_M, limit=LIMIT))
 
 
 def _timed(function, *args) -> tuple[float, list[dict]]:

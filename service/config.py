@@ -50,6 +50,9 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
         "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
+        # How stale a process's copy of the public stations may be (service/stations/index.py).
+        "STATION_INDEX_CHECK_SECONDS": float(
+            _env(environ, "STATION_INDEX_CHECK_SECONDS", "0" if env == "testing" else "1")),
         # A dead notification worker's claim on a message lapses after this long.
         "OUTBOX_CLAIM_SECONDS": int(_env(environ, "OUTBOX_CLAIM_SECONDS", "120")),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
@@ -70,7 +73,10 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # Fail fast when the server is down, so /readyz answers instead of hanging.
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"connect_timeout": 5})
+        # The station index reads a map tile as one GROUP_CONCAT: allow it 8 MiB (the
+        # default of 1 MiB would cut a dense tile; longer tiles are read row by row).
+        options.setdefault("connect_args", {
+            "connect_timeout": 5, "init_command": "SET SESSION group_concat_max_len = 8388608"})
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if env == "production":
         _refuse_unsafe(config)

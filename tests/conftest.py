@@ -68,7 +68,8 @@ def database_url(migrated_database, tmp_path):
     with engine.begin() as conn:
         conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 0"))
         for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name != "revisions":  # its rows come with the migration, as in production
+                conn.execute(table.delete())
         conn.execute(sa.text("SET FOREIGN_KEY_CHECKS = 1"))
     engine.dispose()
 

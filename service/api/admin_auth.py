@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from service.api.blueprint import Blueprint
 from service.api.limits import login_limit
 from service.api.schemas import OrgBriefSchema
 from service.auth import ADMIN, issue_token

@@ -1,13 +1,13 @@
 """The station ledger as staff keep it: list, create, change, close (their subtree only)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.stations import (

@@ -1,10 +1,10 @@
 """The audit log, scoped like everything else."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.auth import admin_required, current_admin, scope_org_ids

@@ -1,10 +1,10 @@
 """Joining by QR code as the mini-program sees it: scan, apply, follow up, show the card."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from service.api.blueprint import Blueprint
 from service.api.limits import limit_submissions
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope

@@ -2,10 +2,10 @@
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.join import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema

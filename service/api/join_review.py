@@ -1,11 +1,11 @@
 """The join review queue: staff of the org or an ancestor approve or reject."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import envelope
 from service.api.schemas.join import (

@@ -1,11 +1,11 @@
 """The mini-program user: WeChat login, phone binding, who am I."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from service.api.blueprint import Blueprint
 from service.api.limits import login_limit
 from service.auth import MEMBER, current_user, issue_token, member_required
 from service.database import utcnow

@@ -1,11 +1,11 @@
 """The member roster: list, detail with transfer history, export, transfer, card check."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import envelope
 from service.api.schemas.members import (

@@ -3,11 +3,11 @@
 import secrets
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import DISTRICT, Id, PageArgs, envelope
 from service.auth import admin_required, get_scoped, scope_org_ids

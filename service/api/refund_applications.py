@@ -1,10 +1,10 @@
 """Mini-program: refund applications, their files, and submitting them for review."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from service.api.blueprint import Blueprint
 from service.api.limits import limit_submissions
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
@@ -16,7 +16,6 @@ from service.api.schemas.refund_applications import (
     RefundAttachmentSchema,
     RefundUploadSchema,
 )
-from service.api.uploads import accept_multipart
 from service.auth import current_user, member_required
 from service.database import utcnow
 from service.errors import abort
@@ -33,8 +32,7 @@ from service.refunds.applications import (
     refuse_unless_editable,
 )
 
-blp = accept_multipart(Blueprint("refund_applications", __name__,
-                                 description="工会经费返还：申请、材料与提交"))
+blp = Blueprint("refund_applications", __name__, description="工会经费返还：申请、材料与提交")
 MAX_ATTACHMENTS = 20
 
 

@@ -1,10 +1,10 @@
 """Mini-program: registering enterprises and their unions; the refund policies."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.refunds import (

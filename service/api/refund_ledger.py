@@ -1,10 +1,10 @@
 """Admin console: the refund ledger as an xlsx download, and an overview of it."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.schemas.refund_applications import RefundLedgerQuerySchema
 from service.auth import admin_required, current_admin
 from service.clock import today_shanghai

@@ -1,10 +1,10 @@
 """Admin console: refund policies, changed by finance or an org admin at the root."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.schemas.refunds import RefundPolicySchema, RefundPolicyUpdateSchema
 from service.auth import admin_required, current_admin
 from service.domain.errors import RuleViolation

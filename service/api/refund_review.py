@@ -1,10 +1,10 @@
 """Admin console: refund applications in the caller's scope, review and payment."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.pages import paginate
 from service.api.schemas import envelope
 from service.api.schemas.refund_applications import (

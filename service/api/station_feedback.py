@@ -6,12 +6,12 @@ reached the member gets 503 and nothing is stored, so unchecked text never lands
 """
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.api.limits import limit_submissions
 from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope

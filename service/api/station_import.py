@@ -4,11 +4,11 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
 
 from service import audit
+from service.api.blueprint import Blueprint
 from service.auth import admin_required, current_admin
 from service.errors import abort
 from service.extensions import db

@@ -1,9 +1,10 @@
 """Finding stations on the map: nearby, in the viewport, one station. No token needed."""
 
+from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
+from service.api.blueprint import Blueprint
 from service.api.schemas import envelope
 from service.api.schemas.stations import (
     NearbyArgsSchema,
@@ -48,6 +49,9 @@ class Nearby(MethodView):
         Only open stations, and mother-baby rooms only when open to the public. `open_now`
         is computed in Asia/Shanghai; `open_now=true` keeps only the open ones. `total` is
         the number of items returned (a nearest-N answer, not a page).
+
+        The answer is written from the station index's parts (service/stations/index.py)
+        in the shape of NearbyResultSchema: the busiest route skips a generic serializer.
         """
         try:
             check_in_china(args["lat"], args["lng"])
@@ -55,9 +59,9 @@ class Nearby(MethodView):
         except RuleViolation as exc:
             _query_error(exc)
         mask = sum(SERVICE_BITS[code] for code in args["services"])
-        result = search.nearby(lat, lng, args["radius"], kinds=args["kind"], mask=mask,
-                               open_now=args["open_now"], limit=args["limit"])
-        return {"items": result.items, "total": len(result.items)}
+        hits = search.nearby(lat, lng, args["radius"], kinds=args["kind"], mask=mask,
+                             open_now=args["open_now"], limit=args["limit"])
+        return current_app.response_class(search.nearby_json(hits), mimetype="application/json")
 
 
 @blp.route("")

@@ -1,9 +1,9 @@
 """The overview for staff: figures of their own subtree."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from service.api.blueprint import Blueprint
 from service.api.schemas import Id
 from service.auth import admin_required, current_admin, get_scoped
 from service.joining.membership import org_brief

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from service.domain.geo import EARTH_RADIUS_M
 from service.domain.hours import validate_hours
 from service.extensions import db
+from service.models import revisions
 from service.models.orgs import Org
 from service.models.stations import Station, position_columns, search_columns, services_mask
 
@@ -155,12 +156,15 @@ def generate_stations(n: int, seed: int = DEMO_SEED, *, around: tuple | None = N
 def insert_stations(rows, batch: int = 2000) -> int:
     """Insert row dicts in executemany batches (no ORM objects); return the count.
 
-    The timestamps come from the column defaults, evaluated per row by the insert.
+    The timestamps come from the column defaults, evaluated per row by the insert. Bulk
+    inserts pass by the ORM's flush, so the stations revision is bumped here.
     """
     rows, count = iter(rows), 0
     while chunk := list(islice(rows, batch)):
         db.session.execute(insert(Station), chunk)
         count += len(chunk)
+    if count:
+        revisions.bump(revisions.STATIONS)
     return count
 
 

@@ -6,13 +6,14 @@ plus `cell_row = (lat_e6 + 90_000_000) // 10_000`, the 0.01-degree latitude band
 identically on SQLite, MariaDB/MySQL and MySQL-compatible distributed databases, and no
 spatial types or extensions are needed.
 
-A nearby search turns the circle into one `RowSpan` per band, each with the exact
-longitude extent of the circle inside that band, and queries
+A circle becomes one `RowSpan` per band, each with the exact longitude extent of the
+circle inside that band, which reads as
     (cell_row = :row_0 AND lng_e6 BETWEEN :lng_min_0 AND :lng_max_0)
     OR (cell_row = :row_1 AND lng_e6 BETWEEN :lng_min_1 AND :lng_max_1) OR ...
 Every term is an equality on the index prefix plus a range on the second column, so each
-is a short index range scan (MySQL/TiDB range access, SQLite OR-by-union); the exact
-haversine distance is then computed on the candidates only.
+is a short index range scan (MySQL/TiDB range access, SQLite OR-by-union). The nearby
+search reads whole 0.01-degree tiles of those spans into memory (service/stations/index.py)
+and computes the exact haversine distance there.
 
 Trade-offs: 0.01-degree bands keep a typical 3 km search at 6-7 ranges reading about the
 circle's own area; a 50 km search is at most 92 ranges, still a bounded OR list. Per-band
@@ -141,31 +142,6 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dp, dl = p2 - p1, math.radians(lng2 - lng1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
-
-
-# The nearby search lets SQL sort candidates by a planar distance (equirectangular at the
-# centre's latitude). Within MAX_RADIUS_M of a point of China it stays within PLANAR_ERROR
-# of the great-circle distance (about 0.23 % at worst: 50 km from a point near 56 N).
-PLANAR_ERROR = 0.01
-_M_PER_E6 = math.pi / 180 * EARTH_RADIUS_M / 1e6  # metres per micro-degree of latitude
-
-
-def planar_sq_e6(lat_e6, lng_e6, lat: float, lng: float):
-    """Squared planar distance of a stored point from (lat, lng), in micro-degrees squared.
-
-    Plain arithmetic, so `lat_e6` and `lng_e6` may be integers or SQL column expressions.
-    """
-    dy = lat_e6 - to_e6(lat)
-    dx = (lng_e6 - to_e6(lng)) * math.cos(math.radians(lat))
-    return dy * dy + dx * dx
-
-
-def nearer_than_planar_m(sq_e6: float) -> float:
-    """Metres that no point at planar distance `sq_e6` or more can be nearer than.
-
-    One metre covers the centre's rounding to micro-degrees.
-    """
-    return math.sqrt(sq_e6) * _M_PER_E6 * (1 - PLANAR_ERROR) - 1.0
 
 
 def to_e6(degrees: float) -> int:

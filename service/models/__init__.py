@@ -13,11 +13,12 @@ from service.models.refund_applications import (
     RefundStatusChange,
 )
 from service.models.refunds import Enterprise, RefundPolicy
+from service.models.revisions import Revision
 from service.models.station_feedback import StationFeedback
 from service.models.stations import Station
 from service.models.wechat import wechat_tokens
 
 __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
-           "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Station", "StationFeedback",
-           "User", "wechat_tokens"]
+           "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision", "Station",
+           "StationFeedback", "User", "wechat_tokens"]

@@ -10,13 +10,23 @@ the functions below only, for ORM objects and for bulk row dicts alike.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.database import utcnow
 from service.domain.geo import cell_row, check_in_china, to_e6, to_gcj02
 from service.domain.stations import SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
+from service.models import revisions
 from service.models.orgs import Org
 
 MOTHER_BABY_ROOM = "mother_baby_room"
@@ -116,3 +126,12 @@ class Station(db.Model):
         for name, value in search_columns(self.kind, self.status, self.is_public,
                                           self.hours).items():
             setattr(self, name, value)
+
+
+@event.listens_for(Session, "after_flush")
+def _count_station_changes(session, _context) -> None:
+    """Any flush adding, changing or deleting a station bumps the stations revision, in the
+    same transaction (bulk Core inserts bump it themselves: service/demo/stations.py)."""
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, Station) for obj in changed):
+        revisions.bump(revisions.STATIONS, session.connection())

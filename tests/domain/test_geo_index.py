@@ -11,8 +11,6 @@ from service.domain.geo import (
     cell_row,
     cells_covering,
     haversine_m,
-    nearer_than_planar_m,
-    planar_sq_e6,
     to_e6,
 )
 
@@ -115,16 +113,3 @@ def test_sqlite_search_uses_the_index_and_finds_exactly_the_nearby_points():
     expected = {i + 1 for i, (lat, lng) in enumerate(points)
                 if haversine_m(*centre, to_e6(lat) / 1e6, to_e6(lng) / 1e6) <= radius}
     assert found == expected and len(expected) > 100
-
-
-@pytest.mark.parametrize("centre", [*CENTRES, (55.8, 123.2), (0.9, 110.0), (21.5, 73.5)])
-def test_the_planar_distance_bounds_the_true_distance_from_below(centre):
-    """What lets the nearby search leave candidates unread: a safe and tight lower bound."""
-    rnd = random.Random(f"planar-{centre}")
-    for _ in range(4000):
-        lat, lng = destination(*centre, 50_000 * math.sqrt(rnd.random()), rnd.uniform(0, 360))
-        lat_e6, lng_e6 = to_e6(lat), to_e6(lng)
-        true = haversine_m(*centre, lat_e6 / 1e6, lng_e6 / 1e6)
-        bound = nearer_than_planar_m(planar_sq_e6(lat_e6, lng_e6, *centre))
-        assert bound <= true
-        assert bound >= true * 0.985 - 1.5

@@ -1,13 +1,17 @@
-"""The search reads the (cell_row, lng_e6) index, on SQLite and on MariaDB/MySQL alike."""
+"""Nearby search reads tiles through the (cell_row, lng_e6) index into memory and answers
+exactly from them; the viewport reads the same index. On SQLite and MariaDB alike."""
+
+import random
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text, update
 
 from service.demo.stations import generate_stations, insert_stations
 from service.domain.geo import cells_covering, haversine_m
 from service.extensions import db
+from service.models.revisions import STATIONS, Revision
 from service.models.stations import SERVICE_BITS, Station
-from service.stations import search
+from service.stations import index, search
 from tests.helpers import org_id
 from tests.stations.conftest import CENTRE, shanghai
 
@@ -44,24 +48,27 @@ def explain(statement) -> list[dict]:
     return [dict(row._mapping) for row in result]
 
 
-def assert_uses_cell_index(plan: list[dict]) -> None:
+def assert_uses_cell_index(plan: list[dict], *, covering: bool = True) -> None:
     if db.engine.dialect.name == "mysql":
         assert [(row["table"], row["key"], row["type"]) for row in plan] == [
             ("stations", INDEX, "range")], plan
-        assert "Using index" in (plan[0]["Extra"] or ""), plan  # covering: no row reads
+        if covering:
+            assert "Using index" in (plan[0]["Extra"] or ""), plan  # no row reads
     else:
         details = " | ".join(row["detail"] for row in plan)
-        assert f"USING COVERING INDEX {INDEX}" in details, details
-        assert "SCAN" not in details, details
+        assert f"USING {'COVERING ' if covering else ''}INDEX {INDEX}" in details, details
+        assert "SCAN stations" not in details, details
+
+
+def tiles_of(radius: float) -> list[tuple[int, int]]:
+    return sorted({(span.row, col) for span in cells_covering(*CENTRE, radius)
+                   for col in range(index._col(span.lng_min_e6), index._col(span.lng_max_e6) + 1)})
 
 
 @pytest.mark.parametrize("radius", [250, 3000, 50_000])
-@pytest.mark.parametrize(("kinds", "mask"), [
-    ((), 0), (["love_station", "rider_home"], SERVICE_BITS["water"] | SERVICE_BITS["charging"])])
-def test_nearby_candidates_use_the_cell_index(app, many_stations, radius, kinds, mask):
+def test_tiles_are_read_by_ranges_of_the_cell_index(app, many_stations, radius):
     with app.app_context():
-        statement = search.candidate_query(cells_covering(*CENTRE, radius), kinds, mask)
-        assert_uses_cell_index(explain(statement))
+        assert_uses_cell_index(explain(index.tiles_query(tiles_of(radius))), covering=False)
 
 
 def test_viewport_count_and_candidates_use_the_cell_index(app, many_stations):
@@ -74,18 +81,56 @@ def test_viewport_count_and_candidates_use_the_cell_index(app, many_stations):
             .where(box, *search.public_filters(["mother_baby_room"]))))
 
 
-def test_nearby_reads_candidates_in_proportion_to_the_answer(app, many_stations):
+def public_rows():
+    return db.session.execute(select(Station.id, Station.lat_e6, Station.lng_e6, Station.kind,
+                                     Station.services_mask)
+                              .where(Station.searchable.is_(True))).all()
+
+
+def brute_force(rows, centre, radius, limit, kinds=(), mask=0) -> list[int]:
+    """The answer by the definition: every public station, sorted by distance."""
+    hits = sorted((haversine_m(*centre, row.lat_e6 / 1e6, row.lng_e6 / 1e6), row.id)
+                  for row in rows
+                  if (not kinds or row.kind in kinds) and row.services_mask & mask == mask)
+    return [station_id for distance, station_id in hits if distance <= radius][:limit]
+
+
+def ids(hits) -> list[int]:
+    return [hit.entry.id for hit in hits]
+
+
+def test_random_searches_equal_the_brute_force_answer(app, many_stations, demo_orgs):
+    """Points inside and outside the crowd, on tile and strip edges, with filters."""
     with app.app_context():
-        result = search.nearby(*CENTRE, 50_000, limit=10)
-        assert len(result.items) == 10
-        # a small ring, then one grown by the density it saw: a few dozen entries read
-        assert result.queries <= 2 and result.radii[-1] < 5000
-        assert result.candidates < many_stations / 50
-        rows = db.session.execute(select(Station.lat_e6, Station.lng_e6)
-                                  .where(Station.searchable.is_(True))).all()
-        true_nearest = sorted(haversine_m(*CENTRE, a / 1e6, b / 1e6) for a, b in rows)[:10]
-        assert [item["distance_m"] for item in result.items] == [round(d)
-                                                                 for d in true_nearest]
+        insert_stations(generate_stations(3000, seed=9, around=CENTRE, spread_m=700,
+                                          org_ids=org_id(app, "JS"), code_prefix="CROWD"))
+        db.session.commit()
+        rows = public_rows()
+        rnd = random.Random(11)
+        kinds_choices = [(), ("love_station",), ("rider_home", "mother_baby_room")]
+        for n in range(60):
+            lat = CENTRE[0] + rnd.uniform(-0.05, 0.05)
+            lng = CENTRE[1] + rnd.uniform(-0.05, 0.05)
+            if n % 3 == 0:  # on a tile edge, or a strip edge
+                lat = round(lat, 2 if n % 2 else 3)
+            kinds = rnd.choice(kinds_choices)
+            mask = rnd.choice([0, SERVICE_BITS["water"],
+                               SERVICE_BITS["water"] | SERVICE_BITS["charging"]])
+            radius, limit = rnd.choice([100, 800, 3000, 50_000]), rnd.choice([1, 5, 20, 100])
+            hits = search.nearby(lat, lng, radius, kinds=kinds, mask=mask, limit=limit)
+            assert ids(hits) == brute_force(rows, (lat, lng), radius, limit, kinds, mask), (
+                lat, lng, radius, limit, kinds, mask)
+
+
+def test_a_search_reads_the_tiles_near_its_answer_once(app, many_stations):
+    with app.app_context():
+        hits = search.nearby(*CENTRE, 50_000, limit=10)
+        assert ids(hits) == brute_force(public_rows(), CENTRE, 50_000, 10)
+        held = index.indexes().current
+        # the first ring is sized by the centre tile's density: a few tiles, not 50 km of them
+        assert held.loads <= 2 and len(held.tiles) <= 16
+        search.nearby(*CENTRE, 50_000, limit=10)
+        assert held.loads <= 2  # the second search reads nothing new
 
 
 def test_a_rare_filter_widens_the_ring_until_found(app, many_stations, add_station):
@@ -94,76 +139,107 @@ def test_a_rare_filter_widens_the_ring_until_found(app, many_stations, add_stati
     with app.app_context():
         mask = sum(SERVICE_BITS[code] for code in ("battery_swap", "nursing", "locker",
                                                     "umbrella"))
-        result = search.nearby(*CENTRE, 50_000, mask=mask, limit=1)
-        assert [item["id"] for item in result.items] == [far]
-        assert result.radii == [250, 2000, 16_000, 50_000]  # nothing found: 8x each time
-        assert result.queries == len(result.radii)
+        assert ids(search.nearby(*CENTRE, 50_000, mask=mask, limit=1)) == [far]
+        assert index.indexes().current.loads <= 5  # one statement per ring, whatever its size
 
 
-def test_a_dense_district_past_a_sparse_edge_is_read_in_steps(app, add_station, monkeypatch):
-    monkeypatch.setattr(search, "MAX_FETCH", 50)
-    lat0, lng0 = CENTRE
-    near = [add_station(f"近{i}", lat0 + 0.01 + i * 0.002, lng0) for i in range(3)]
-    with app.app_context():
-        insert_stations(generate_stations(300, seed=5, around=(lat0, lng0 + 0.037),
-                                          spread_m=300, org_ids=org_id(app, "JS"),
-                                          code_prefix="DENSE"))
-        db.session.commit()
-        result = search.nearby(*CENTRE, 50_000, limit=10)
-        rows = db.session.execute(select(Station.id, Station.lat_e6, Station.lng_e6)
-                                  .where(Station.searchable.is_(True))).all()
-    true_nearest = sorted((haversine_m(*CENTRE, a / 1e6, b / 1e6), i) for i, a, b in rows)[:10]
-    assert [item["id"] for item in result.items] == [i for _, i in true_nearest]
-    assert [item["id"] for item in result.items][:3] == near
-    assert result.queries > len(result.radii)  # some rings were too full to read at once
-
-
-@pytest.mark.parametrize("north_m", [0, 90, -170, 260])
-def test_a_crowded_ring_sends_only_its_nearest_rows_to_python(app, demo_orgs, north_m):
-    """A thousand stations in the first ring: the database returns the nearest few."""
-    lat0, lng0 = CENTRE
-    centre = (lat0 + north_m / 111_195, lng0)
-    with app.app_context():
-        insert_stations(generate_stations(3000, seed=9, around=CENTRE, spread_m=700,
-                                          org_ids=org_id(app, "JS"), code_prefix="CROWD"))
-        db.session.commit()
-        result = search.nearby(*centre, 3000, limit=10)
-        rows = db.session.execute(select(Station.id, Station.lat_e6, Station.lng_e6)
-                                  .where(Station.searchable.is_(True))).all()
-    true_nearest = sorted((haversine_m(*centre, a / 1e6, b / 1e6), i) for i, a, b in rows)[:10]
-    assert [item["id"] for item in result.items] == [i for _, i in true_nearest]
-    assert result.queries == 1
-    assert result.rows <= 2 * 10 + search.NEAREST_MARGIN
-    if north_m < 200:  # the ring lies inside the crowd
-        assert result.candidates > 500
-
-
-def test_nearest_rows_that_do_not_settle_the_answer_mean_the_ring_is_read_whole(
-        app, add_station):
+def test_open_now_passes_over_closed_stations(app, add_station):
     closed = {"weekly": {"mon": [["08:00", "18:00"]]}}
     lat0, lng0 = CENTRE
     for i in range(40):
         add_station(f"关门{i}", lat0 + (20 + i) / 111_195, lng0, hours=closed)
     open_ids = [add_station(f"开着{i}", lat0 - (200 + i) / 111_195, lng0) for i in range(3)]
     with app.app_context():
-        result = search.nearby(*CENTRE, 3000, limit=3, open_now=True,
-                               at=shanghai(2026, 11, 23, 23, 0))
-    assert [item["id"] for item in result.items] == open_ids
-    assert result.radii == [250] and result.queries == 2  # nearest rows first, then all
-    assert result.rows == 3 * 2 + search.NEAREST_MARGIN + 43
+        hits = search.nearby(*CENTRE, 3000, limit=3, open_now=True,
+                             at=shanghai(2026, 11, 23, 23, 0))
+        assert ids(hits) == open_ids
+        hits = search.nearby(*CENTRE, 3000, limit=3, at=shanghai(2026, 11, 23, 23, 0))
+        assert [hit.open_now for hit in hits] == [False] * 3
 
 
-def test_the_ring_query_reads_the_cell_index_only(app, many_stations):
-    spans = cells_covering(*CENTRE, 3000)
+def count_statements(app):
+    statements = []
     with app.app_context():
-        plan = explain(search.ring_query(spans, *CENTRE, cap=search.MAX_FETCH, nearest=30))
-        mysql = db.engine.dialect.name == "mysql"
-    if mysql:
-        tables = [(row["table"], row["key"], row["type"]) for row in plan]
-        assert ("stations", INDEX, "range") in tables, plan
-        assert all(row["table"] != "stations" or "Using index" in (row["Extra"] or "")
-                   for row in plan), plan
-    else:
-        details = " | ".join(row["detail"] for row in plan)
-        assert f"USING COVERING INDEX {INDEX}" in details, details
-        assert "SCAN stations" not in details, details
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+    return statements
+
+
+def test_searches_answer_from_memory_until_the_revision_moves(app, client, add_station):
+    first = add_station("第一个", CENTRE[0] + 0.0005, CENTRE[1])
+    app.config["STATION_INDEX_CHECK_SECONDS"] = 3600  # as if a second had not yet passed
+    url = f"/api/v1/stations/nearby?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=3000"
+    assert [item["id"] for item in client.get(url).json["items"]] == [first]
+    statements = count_statements(app)
+    assert [item["id"] for item in client.get(url).json["items"]] == [first]
+    assert statements == []  # answered from memory: no SQL at all
+
+    second = add_station("第二个", CENTRE[0] + 0.0001, CENTRE[1])
+    assert [item["id"] for item in client.get(url).json["items"]] == [first]  # not yet seen
+    with app.app_context():
+        index.indexes().check_seconds = 0  # the second has passed
+    assert [item["id"] for item in client.get(url).json["items"]] == [second, first]
+
+
+def test_every_kind_of_write_reaches_the_search(app, client, add_station, demo_orgs):
+    url = f"/api/v1/stations/nearby?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=3000&limit=100"
+
+    def found():
+        return {item["name"] for item in client.get(url).json["items"]}
+
+    station_id = add_station("新建的", CENTRE[0] + 0.0003, CENTRE[1])
+    assert found() == {"新建的"}
+    with app.app_context():
+        station = db.session.get(Station, station_id)
+        station.name = "改了名"
+        db.session.commit()
+    assert found() == {"改了名"}
+    with app.app_context():
+        insert_stations(generate_stations(5, seed=3, around=CENTRE, spread_m=500,
+                                          org_ids=org_id(app, "JS"), code_prefix="BULK"))
+        db.session.commit()
+    assert len(found()) == 6
+    with app.app_context():
+        station = db.session.get(Station, station_id)
+        station.status = "closed"
+        station.refresh_search_columns()
+        db.session.commit()
+    assert "改了名" not in found() and len(found()) == 5
+
+
+def test_a_tile_read_in_an_older_snapshot_is_not_kept(app, add_station):
+    """A search whose transaction began before a change fills an index of its own."""
+    add_station("旧的", CENTRE[0] + 0.0005, CENTRE[1])
+    with app.app_context():
+        held = index.indexes()
+        search.nearby(*CENTRE, 100, limit=5)
+        newest = held.current
+        older = held.at(newest.revision - 1)
+        assert older is not newest and held.current is newest
+        with pytest.raises(index.StaleIndex):
+            older.nearest(*CENTRE, 100, at=shanghai(2026, 11, 23, 12))
+        db.session.execute(update(Revision).where(Revision.name == STATIONS)
+                           .values(value=Revision.value + 1))
+        db.session.commit()
+        search.nearby(*CENTRE, 100, limit=5)
+        assert held.current.revision == newest.revision + 1
+
+
+def test_a_tile_longer_than_the_aggregate_allows_is_read_row_by_row(app, demo_orgs):
+    statements = count_statements(app)
+    with app.app_context():
+        insert_stations(generate_stations(400, seed=4, around=CENTRE, spread_m=300,
+                                          org_ids=org_id(app, "JS"), code_prefix="LONG"))
+        db.session.commit()
+        mysql = db.engine.dialect.name == "mysql"  # SQLite's group_concat has no such limit
+        if mysql:
+            db.session.execute(text("SET SESSION group_concat_max_len = 4096"))
+        try:
+            hits = search.nearby(*CENTRE, 3000, limit=100)
+        finally:
+            if mysql:  # the connection goes back to the pool
+                db.session.execute(text("SET SESSION group_concat_max_len = 8388608"))
+        assert ids(hits) == brute_force(public_rows(), CENTRE, 3000, 100)
+    row_by_row = [sql for sql in statements
+                  if "json_object" in sql.lower() and "group_concat" not in sql.lower()]
+    assert bool(row_by_row) == mysql
