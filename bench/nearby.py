@@ -2,7 +2,7 @@
 
 Each gunicorn worker answers from the tiles of the map it has read into memory
 (service/stations/index.py), so every measurement follows a warm-up, long enough for the
-workers to read the benchmark's area (about 40 s for a million stations on two cores); its
+workers to read the benchmark's area (about a minute for a million stations on two cores); its
 own throughput is reported with the measured one.
 """
 
@@ -41,7 +41,7 @@ def _wrk(env, seconds: int):
 
 
 def _measure(env, baseline, total: int, seconds: int, naive_points: int) -> Row:
-    warm_up_s = max(seconds, math.ceil(total / 25_000))
+    warm_up_s = max(seconds, math.ceil(total / 16_000))
     with step(f"nearby search at {total:,} stations: warm-up, wrk for {warm_up_s} s"):
         cold = _wrk(env, warm_up_s)
     with step(f"nearby search at {total:,} stations: wrk for {seconds} s"):

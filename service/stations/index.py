@@ -34,7 +34,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
 
-from service.domain.geo import ROW_E6, cells_covering, haversine_m
+from service.domain.geo import EARTH_RADIUS_M, ROW_E6, cells_covering
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
 from service.models import revisions
@@ -199,13 +199,13 @@ class StationIndex:
 
     def _tile(self, lines: list[str]) -> Tile:
         by_strip: list[list] = [[] for _ in range(STRIPS)]
-        schedules = self.schedules
+        schedules, new_entry = self.schedules, Entry._make  # the hot loop of a tile's reading
         for line in lines:
             station_id, lat_e6, lng_e6, mask, kind, hours, fragment = line.split("\t", 6)
             schedule = schedules.get(hours) or self._schedule(hours)
             lat_e6 = int(lat_e6)
-            by_strip[(lat_e6 + _LAT0) // STRIP_E6 % STRIPS].append(
-                (int(lng_e6), lat_e6, Entry(int(station_id), kind, int(mask), schedule, fragment)))
+            by_strip[(lat_e6 + _LAT0) // STRIP_E6 % STRIPS].append((int(lng_e6), lat_e6, new_entry(
+                (int(station_id), kind, int(mask), schedule, fragment))))
         return Tile(by_strip)
 
     def _schedule(self, hours: str) -> Schedule:
@@ -231,7 +231,7 @@ class StationIndex:
         while True:
             found = self._within(lat, lng, ring, kinds, mask, open_now, at, opens)
             if len(found) >= limit or ring >= radius_m:
-                found.sort(key=lambda hit: (hit.distance_m, hit.entry.id))
+                found.sort()  # by distance, then id: a Hit's first fields
                 return found[:limit]
             ring = min(radius_m, _next_ring(ring, len(found), limit))
 
@@ -254,6 +254,10 @@ class StationIndex:
         lat_max = round(lat * 1e6) + math.ceil(ring / 0.11) + 2
         strip_min, strip_max = (lat_min + _LAT0) // STRIP_E6, (lat_max + _LAT0) // STRIP_E6
         found = []
+        # geo.haversine_m, inlined: this loop is most of a warm search's time
+        sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
+        p1 = radians(lat)
+        cos_p1, diameter = cos(p1), 2 * EARTH_RADIUS_M
         for span in spans:
             first = max(strip_min - span.row * STRIPS, 0)
             last = min(strip_max - span.row * STRIPS, STRIPS - 1)
@@ -264,14 +268,18 @@ class StationIndex:
                 for lngs, lats, entries in tile.strips[first:last + 1]:
                     for i in range(bisect_left(lngs, span.lng_min_e6),
                                    bisect_right(lngs, span.lng_max_e6)):
-                        if not lat_min <= lats[i] <= lat_max:
+                        lat_e6 = lats[i]
+                        if not lat_min <= lat_e6 <= lat_max:
                             continue
                         entry = entries[i]
                         if (kinds and entry.kind not in kinds) or (
                                 entry.services_mask & mask != mask):
                             continue
-                        lat_e6, lng_e6 = lats[i], lngs[i]
-                        distance = haversine_m(lat, lng, lat_e6 / 1e6, lng_e6 / 1e6)
+                        lng_e6 = lngs[i]
+                        p2 = radians(lat_e6 / 1e6)
+                        h = (sin((p2 - p1) / 2) ** 2
+                             + cos_p1 * cos(p2) * sin(radians(lng_e6 / 1e6 - lng) / 2) ** 2)
+                        distance = diameter * asin(sqrt(h))
                         if distance > ring:
                             continue
                         schedule = entry.schedule
