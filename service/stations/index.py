@@ -20,6 +20,7 @@ the same snapshot as the revision and kept only by the index of that revision, s
 read before a change can never outlive it.
 """
 
+import gc
 import json
 import math
 import threading
@@ -70,7 +71,7 @@ class Entry(NamedTuple):
     id: int
     kind: str
     services_mask: int
-    schedule: Schedule
+    schedule: int  # the number of its Schedule in StationIndex.schedules
     fragment: str  # a JSON object: {"name": ..., "address": ..., "phone": ...}
 
 
@@ -80,6 +81,7 @@ class Hit(NamedTuple):
     open_now: bool
     lat_e6: int
     lng_e6: int
+    schedule: Schedule
 
 
 class Tile:
@@ -161,7 +163,8 @@ class StationIndex:
     def __init__(self, revision: int):
         self.revision = revision
         self.tiles: dict[int, Tile | None] = {}  # None: read, and empty
-        self.schedules: dict[str, Schedule] = {}
+        self.schedules: list[Schedule] = []
+        self._schedule_numbers: dict[str, int] = {}  # by the hours' JSON text
         self.loads = 0  # statements that read tiles, for tests and benchmarks
         self._lock = threading.Lock()
 
@@ -196,31 +199,38 @@ class StationIndex:
         for pair in missing:
             key = _tile_key(*pair)
             self.tiles[key] = read.get(key)
+        # A million entries would make every full collection of the cyclic garbage
+        # collector walk them all (seconds, in the middle of requests). They hold no cycles:
+        # leave them, and what else lives now, out of its collections; reference counting
+        # still frees them when the index is dropped.
+        gc.freeze()
 
     def _tile(self, lines: list[str]) -> Tile:
         by_strip: list[list] = [[] for _ in range(STRIPS)]
-        schedules, new_entry = self.schedules, Entry._make  # the hot loop of a tile's reading
+        numbers, new_entry = self._schedule_numbers, Entry._make  # a tile's hot loop
         for line in lines:
             station_id, lat_e6, lng_e6, mask, kind, hours, fragment = line.split("\t", 6)
-            schedule = schedules.get(hours) or self._schedule(hours)
+            schedule = numbers.get(hours)
+            if schedule is None:
+                schedule = self._schedule(hours)
             lat_e6 = int(lat_e6)
             by_strip[(lat_e6 + _LAT0) // STRIP_E6 % STRIPS].append((int(lng_e6), lat_e6, new_entry(
                 (int(station_id), kind, int(mask), schedule, fragment))))
         return Tile(by_strip)
 
-    def _schedule(self, hours: str) -> Schedule:
+    def _schedule(self, hours: str) -> int:
         parsed = json.loads(hours)
-        schedule = self.schedules[hours] = Schedule(
-            parsed, bool(parsed.get("always_open")),
-            json.dumps(hours_text(parsed), ensure_ascii=False))
-        return schedule
+        self.schedules.append(Schedule(parsed, bool(parsed.get("always_open")),
+                                       json.dumps(hours_text(parsed), ensure_ascii=False)))
+        number = self._schedule_numbers[hours] = len(self.schedules) - 1
+        return number
 
     # -- searching -----------------------------------------------------------------------
 
     def nearest(self, lat: float, lng: float, radius_m: float, *, kinds=(), mask: int = 0,
                 open_now: bool = False, limit: int = 20,
-                at: datetime) -> list[tuple[float, Entry, bool]]:
-        """The `limit` nearest stations within `radius_m`: (distance, entry, open now).
+                at: datetime) -> list[Hit]:
+        """The `limit` nearest matching stations within `radius_m`, nearest first.
 
         Rings grow from a first one sized by the density of the centre's tile until they
         hold `limit` matching stations (then those are the nearest anywhere) or reach the
@@ -240,7 +250,7 @@ class StationIndex:
         tile = self.tiles_for([(row, col)]).get(_tile_key(row, col))
         if not tile:
             return min(radius_m, FIRST_RING_M)
-        area_m2 = (ROW_E6 / 1e6 * math.pi / 180 * 6_371_000) ** 2 * math.cos(math.radians(lat))
+        area_m2 = (math.radians(ROW_E6 / 1e6) * EARTH_RADIUS_M) ** 2 * math.cos(math.radians(lat))
         ring = math.sqrt(2 * limit * area_m2 / (math.pi * tile.count))
         return min(radius_m, max(10.0, ring))
 
@@ -258,6 +268,7 @@ class StationIndex:
         sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
         p1 = radians(lat)
         cos_p1, diameter = cos(p1), 2 * EARTH_RADIUS_M
+        schedules = self.schedules
         for span in spans:
             first = max(strip_min - span.row * STRIPS, 0)
             last = min(strip_max - span.row * STRIPS, STRIPS - 1)
@@ -282,13 +293,13 @@ class StationIndex:
                         distance = diameter * asin(sqrt(h))
                         if distance > ring:
                             continue
-                        schedule = entry.schedule
-                        open_ = opens.get(id(schedule))
+                        schedule = schedules[entry.schedule]
+                        open_ = opens.get(entry.schedule)
                         if open_ is None:
-                            open_ = opens[id(schedule)] = (schedule.always_open
-                                                           or is_open(schedule.hours, at))
+                            open_ = opens[entry.schedule] = (schedule.always_open
+                                                             or is_open(schedule.hours, at))
                         if open_ or not open_now:
-                            found.append(Hit(distance, entry, open_, lat_e6, lng_e6))
+                            found.append(Hit(distance, entry, open_, lat_e6, lng_e6, schedule))
         return found
 
 
@@ -362,4 +373,4 @@ def item_json(hit: Hit) -> str:
             f'"lng":{hit.lng_e6 / 1e6!r},"distance_m":{round(hit.distance_m)},'
             f'"services":{services_json(entry.services_mask)},'
             f'"open_now":{"true" if hit.open_now else "false"},'
-            f'"hours_text":{entry.schedule.text_json},{entry.fragment.lstrip()[1:]}')
+            f'"hours_text":{hit.schedule.text_json},{entry.fragment.lstrip()[1:]}')
