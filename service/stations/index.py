@@ -35,7 +35,14 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
 
-from service.domain.geo import EARTH_RADIUS_M, ROW_E6, cells_covering
+from service.domain.geo import (
+    EARTH_RADIUS_M,
+    ROW_E6,
+    bounding_box,
+    cell_row,
+    cells_covering,
+    to_e6,
+)
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
 from service.models import revisions
@@ -54,6 +61,12 @@ def _tile_key(row: int, col: int) -> int:
 
 def _col(lng_e6: int) -> int:
     return (lng_e6 + _LNG0) // ROW_E6
+
+
+def tiles_covering(spans) -> list[tuple[int, int]]:
+    """The (row, col) tiles holding the row spans of geo.cells_covering."""
+    return [(span.row, col) for span in spans
+            for col in range(_col(span.lng_min_e6), _col(span.lng_max_e6) + 1)]
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,7 @@ class StationIndex:
             ring = min(radius_m, _next_ring(ring, len(found), limit))
 
     def _first_ring(self, lat: float, lng: float, radius_m: float, limit: int) -> float:
-        row, col = (round(lat * 1e6) + _LAT0) // ROW_E6, _col(round(lng * 1e6))
+        row, col = cell_row(lat), _col(to_e6(lng))
         tile = self.tiles_for([(row, col)]).get(_tile_key(row, col))
         if not tile:
             return min(radius_m, FIRST_RING_M)
@@ -257,11 +270,9 @@ class StationIndex:
     def _within(self, lat, lng, ring, kinds, mask, open_now, at, opens) -> list:
         """Matching stations within `ring` metres, unsorted."""
         spans = cells_covering(lat, lng, ring)
-        wanted = [(span.row, col) for span in spans
-                  for col in range(_col(span.lng_min_e6), _col(span.lng_max_e6) + 1)]
-        tiles = self.tiles_for(wanted)
-        lat_min = round(lat * 1e6) - math.ceil(ring / 0.11) - 2  # 0.11 m per micro-degree
-        lat_max = round(lat * 1e6) + math.ceil(ring / 0.11) + 2
+        tiles = self.tiles_for(tiles_covering(spans))
+        min_lat, _, max_lat, _ = bounding_box(lat, lng, ring)
+        lat_min, lat_max = to_e6(min_lat) - 2, to_e6(max_lat) + 2  # stored values are rounded
         strip_min, strip_max = (lat_min + _LAT0) // STRIP_E6, (lat_max + _LAT0) // STRIP_E6
         found = []
         # geo.haversine_m, inlined: this loop is most of a warm search's time

@@ -61,8 +61,7 @@ def assert_uses_cell_index(plan: list[dict], *, covering: bool = True) -> None:
 
 
 def tiles_of(radius: float) -> list[tuple[int, int]]:
-    return sorted({(span.row, col) for span in cells_covering(*CENTRE, radius)
-                   for col in range(index._col(span.lng_min_e6), index._col(span.lng_max_e6) + 1)})
+    return sorted(index.tiles_covering(cells_covering(*CENTRE, radius)))
 
 
 @pytest.mark.parametrize("radius", [250, 3000, 50_000])
