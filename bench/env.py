@@ -3,8 +3,10 @@
 import base64
 import hashlib
 import multiprocessing
+import os
 import subprocess
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -71,8 +73,25 @@ class BenchEnv:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
         return [int(pid) for pid in children]
 
+    def wait_for_idle_workers(self, *, window_s: float = 3.0, timeout_s: float = 600) -> float:
+        """Wait until the workers, sent nothing, use under 5% of a core for `window_s`
+        (done reading the stations in the background); returns the seconds waited."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout_s:
+            before = sum(cpu_seconds(pid) for pid in self.worker_pids())
+            time.sleep(window_s)
+            if sum(cpu_seconds(pid) for pid in self.worker_pids()) - before < 0.05 * window_s:
+                return time.monotonic() - started
+        raise TimeoutError(f"the workers were still busy after {timeout_s} s")
+
     def __exit__(self, *exc):
         self.stack.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_kib(pid: int) -> int:

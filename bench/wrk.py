@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import statistics
 import subprocess
 import tempfile
 import time
@@ -25,6 +26,17 @@ class WrkResult:
     @property
     def answered(self) -> int:
         return sum(self.statuses.values())
+
+
+def combined(results: list[WrkResult]) -> WrkResult:
+    """Runs of equal length as one: mean rate, median p50, worst p99, statuses summed."""
+    statuses: dict[int, int] = {}
+    for result in results:
+        for code, count in result.statuses.items():
+            statuses[code] = statuses.get(code, 0) + count
+    return WrkResult(statistics.mean(r.requests_per_s for r in results),
+                     statistics.median(r.p50_ms for r in results),
+                     max(r.p99_ms for r in results), statuses)
 
 
 def _ms(text: str) -> float:

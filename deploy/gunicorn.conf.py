@@ -16,6 +16,7 @@ keepalive = 5
 # in memory (service/stations/index.py), and a fresh worker would read them again.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 
@@ -28,3 +29,11 @@ access_log_format = (
     '"bytes": %(B)s, "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", '
     '"agent": "%(a)s"}'
 )
+
+
+def post_worker_init(worker):
+    """Each worker starts reading the public stations for nearby search at once, in the
+    background (STATION_INDEX_WARM), instead of with its first searches."""
+    from service.stations.index import warm
+
+    warm(worker.wsgi)

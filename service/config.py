@@ -53,6 +53,10 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         # How stale a process's copy of the public stations may be (service/stations/index.py).
         "STATION_INDEX_CHECK_SECONDS": float(
             _env(environ, "STATION_INDEX_CHECK_SECONDS", "0" if env == "testing" else "1")),
+        # Each server process reads every public station at start, and again after changes,
+        # in the background, rather than map tile by tile as searches need them.
+        "STATION_INDEX_WARM": _env(environ, "STATION_INDEX_WARM",
+                                   "0" if env == "testing" else "1") == "1",
         # A dead notification worker's claim on a message lapses after this long.
         "OUTBOX_CLAIM_SECONDS": int(_env(environ, "OUTBOX_CLAIM_SECONDS", "120")),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.

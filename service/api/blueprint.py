@@ -2,21 +2,38 @@
 
 The parser keeps one instance per schema class (building a marshmallow schema deep-copies
 its declared fields, a cost each request would otherwise pay for nothing; loading does not
-change the instance) and reads a `multipart` location: form fields and files in one mapping,
-so a multipart body is checked by a schema like any other.
+change the instance), hands marshmallow query strings and forms as plain dicts (a list for
+each field taking several values, else the first value, as webargs' proxy would give, but
+read once, not a lookup and a KeyError per absent field), and reads a `multipart` location:
+form fields and files in one mapping, so a multipart body is checked by a schema like any
+other.
 """
 
 from functools import cache
+from weakref import WeakKeyDictionary
 
 import flask_smorest
 from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import CombinedMultiDict
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 
 @cache
 def _instance(schema_class: type[Schema]) -> Schema:
     return schema_class()
+
+
+_MULTIPLE_KEYS: WeakKeyDictionary = WeakKeyDictionary()  # schema -> keys read as lists
+
+
+def _multiple_keys(schema: Schema) -> frozenset[str]:
+    """The keys `schema` reads as lists (webargs' rule), worked out once per instance."""
+    found = _MULTIPLE_KEYS.get(schema)
+    if found is None:
+        found = _MULTIPLE_KEYS[schema] = frozenset(
+            MultiDictProxy(MultiDict(), schema).multiple_keys)
+    return found
 
 
 class Parser(FlaskParser):
@@ -27,8 +44,15 @@ class Parser(FlaskParser):
             return _instance(argmap)
         return super()._get_schema(argmap, req)
 
+    def _makeproxy(self, multidict, schema):
+        if not isinstance(multidict, MultiDict):  # headers and others: webargs' proxy
+            return super()._makeproxy(multidict, schema)
+        multiple = _multiple_keys(schema)
+        return {key: values if key in multiple else values[0]
+                for key, values in multidict.lists()}
+
     def load_multipart(self, req, schema):
-        """Form values and files of the request as one MultiDictProxy."""
+        """Form values and files of the request as one mapping."""
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
 

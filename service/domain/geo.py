@@ -144,6 +144,24 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
+def unit_vector(lat: float, lng: float) -> tuple[float, float, float]:
+    """The point on the unit sphere. The straight line (chord) between two such points is
+    2 sin(d / 2R) long for a great-circle distance d: it orders points by distance exactly
+    as haversine_m does, for a few multiplications."""
+    p, lam = math.radians(lat), math.radians(lng)
+    return math.cos(p) * math.cos(lam), math.cos(p) * math.sin(lam), math.sin(p)
+
+
+def chord2_of_m(distance_m: float) -> float:
+    """The squared chord of a great-circle distance (see unit_vector)."""
+    return (2 * math.sin(min(distance_m / EARTH_RADIUS_M, math.pi) / 2)) ** 2
+
+
+def m_of_chord2(chord2: float) -> float:
+    """The great-circle distance of a squared chord (haversine_m's formula: h = chord2 / 4)."""
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(chord2) / 2))
+
+
 def to_e6(degrees: float) -> int:
     """Degrees as the stored integer (micro-degrees)."""
     return round(degrees * 1_000_000)

@@ -9,9 +9,16 @@ longitude. The tiles a search needs and lacks are read in one statement: per ban
 of `ix_stations_cell`, grouped by tile, each tile's stations aggregated by the database
 into one string (see `_line`), so 20,000 stations cost the driver one row, not 20,000.
 A tile too large for one aggregate (`group_concat_max_len`, see service/config.py) is
-read again row by row. Inside a tile the stations sit in ten strips of 0.001 degree of
-latitude, each sorted by longitude: a search bisects every strip it crosses to the circle's
-longitude range and computes the exact distance only for the stations in that range.
+read again row by row. Inside a tile the stations sit in strips of latitude, each sorted by
+longitude, the denser the tile the thinner the strips (see `Tile`): a search bisects every
+strip it crosses to the circle's longitude range and measures only the stations in that
+range, by the chord between unit vectors (geo.unit_vector), which orders them exactly as
+the great-circle distance does; only the answers' distances are turned into metres.
+
+Warmth. A server process (gunicorn's `post_worker_init`, STATION_INDEX_WARM) reads every
+tile in the background at its start and after every change (`StationIndexes.keep_warm`),
+a band of rows per statement, so searches rarely wait for the database. Elsewhere, and
+while that thread reads, searches read the tiles they lack themselves.
 
 Freshness. Every change to stations bumps the stations revision in its own transaction
 (service/models/revisions.py). A process looks at the revision at most every
@@ -22,6 +29,7 @@ read before a change can never outlive it.
 
 import gc
 import json
+import logging
 import math
 import threading
 import time
@@ -29,11 +37,13 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from operator import itemgetter
 from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.domain.geo import (
     EARTH_RADIUS_M,
@@ -41,15 +51,19 @@ from service.domain.geo import (
     bounding_box,
     cell_row,
     cells_covering,
+    chord2_of_m,
+    m_of_chord2,
     to_e6,
+    unit_vector,
 )
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
 from service.models import revisions
 from service.models.stations import Station, services_of
 
-STRIP_E6 = 1_000  # a strip: 0.001 degree of latitude, about 111 m
-STRIPS = ROW_E6 // STRIP_E6
+log = logging.getLogger(__name__)
+
+MAX_STRIPS = 100  # strips of at least 0.0001 degree of latitude, about 11 m
 _LAT0, _LNG0 = 90_000_000, 180_000_000  # offsets making band and column numbers positive
 _COLUMNS = 2 * _LNG0 // ROW_E6 + 1
 FIRST_RING_M = 250  # where a tile holds no station to judge the density by
@@ -75,43 +89,58 @@ class Schedule:
 
     hours: dict
     always_open: bool
-    text_json: str  # hours_text as a JSON string
+    text_json: bytes  # hours_text as a JSON string, UTF-8
 
 
 class Entry(NamedTuple):
-    """What a search needs of a station, and the JSON of its name, address and phone."""
+    """What a search needs of a station, and the part of its answer no search changes."""
 
     id: int
     kind: str
     services_mask: int
     schedule: int  # the number of its Schedule in StationIndex.schedules
-    fragment: str  # a JSON object: {"name": ..., "address": ..., "phone": ...}
+    # Its nearby item (API.md) as UTF-8 JSON after the opening brace, less distance_m,
+    # open_now and hours_text: `"id":..,"kind":..,"lat":..,"lng":..,"services":[..],
+    # "name":..,"address":..,"phone":..}` (UTF-8 bytes: about half the size of a str
+    # holding Chinese).
+    json: bytes
 
 
 class Hit(NamedTuple):
     distance_m: float
     entry: Entry
     open_now: bool
-    lat_e6: int
-    lng_e6: int
     schedule: Schedule
 
 
 class Tile:
-    """The stations of one tile: `strips[i]` = (longitudes, latitudes, entries) sorted by
-    longitude, for the i-th 0.001-degree strip from the tile's southern edge."""
+    """The stations of one tile in strips of latitude, each sorted by longitude:
+    `strips[i]` = (longitudes, latitudes, x, y, z, entries) of the i-th strip from the
+    southern edge, x, y, z being the station's geo.unit_vector.
 
-    __slots__ = ("strips", "count")
+    Strips are as high as about half the first ring a search in this tile draws (see
+    `StationIndex._first_ring`), so a search looks at few stations outside its circle,
+    however dense the tile.
+    """
 
-    def __init__(self, by_strip: list[list[tuple[int, int, Entry]]]):
+    __slots__ = ("strips", "count", "south_e6", "strip_e6")
+
+    def __init__(self, row: int, stations: list[tuple[int, int, Entry]]):
+        self.count = len(stations)
+        self.south_e6 = row * ROW_E6 - _LAT0
+        self.strip_e6 = -(-ROW_E6 // min(MAX_STRIPS, max(1, round(0.6 * math.sqrt(self.count)))))
+        by_strip: list[list[tuple[int, int, Entry]]] = [
+            [] for _ in range(-(-ROW_E6 // self.strip_e6))]
+        for station in stations:
+            by_strip[(station[1] - self.south_e6) // self.strip_e6].append(station)
         self.strips = []
-        self.count = 0
         for strip in by_strip:
             strip.sort(key=itemgetter(0))
+            vectors = [unit_vector(lat / 1e6, lng / 1e6) for lng, lat, _ in strip]
             self.strips.append((array("i", [lng for lng, _, _ in strip]),
                                 array("i", [lat for _, lat, _ in strip]),
+                                *(array("d", [v[axis] for v in vectors]) for axis in range(3)),
                                 [entry for _, _, entry in strip]))
-            self.count += len(strip)
 
 
 def _line():
@@ -154,11 +183,19 @@ def on_cell_index(statement):
 
 def tiles_query(keys: list[tuple[int, int]]):
     """The statement reading the tiles `keys` (sorted): (row, col, count, lines)."""
+    return _tiles_where(or_(*(_range(*run) for run in _runs(keys))))
+
+
+def band_query(first_row: int, last_row: int):
+    """The statement reading every tile of the rows `first_row` to `last_row`."""
+    return _tiles_where(Station.cell_row.between(first_row, last_row))
+
+
+def _tiles_where(where):
     col = ((Station.lng_e6 + _LNG0) // ROW_E6).label("col")
-    ranges = [_range(*run) for run in _runs(keys)]
     return on_cell_index(
         select(Station.cell_row, col, func.count(), func.aggregate_strings(_line(), "\n"))
-        .where(or_(*ranges), Station.searchable.is_(True))
+        .where(where, Station.searchable.is_(True))
         .group_by(Station.cell_row, col))
 
 
@@ -176,8 +213,12 @@ class StationIndex:
     def __init__(self, revision: int):
         self.revision = revision
         self.tiles: dict[int, Tile | None] = {}  # None: read, and empty
+        self._rows_read: set[int] = set()  # rows read whole: a tile missing there is empty
+        self.complete = False  # every tile read (read_all)
+        self._open_minute: tuple[int, dict[int, bool]] = (-1, {})  # see _opens_at
         self.schedules: list[Schedule] = []
         self._schedule_numbers: dict[str, int] = {}  # by the hours' JSON text
+        self._kinds: dict[str, str] = {}  # one string per kind, not one per station
         self.loads = 0  # statements that read tiles, for tests and benchmarks
         self._lock = threading.Lock()
 
@@ -188,53 +229,84 @@ class StationIndex:
 
     def tiles_for(self, wanted: list[tuple[int, int]]) -> dict[int, Tile | None]:
         """The tiles of `wanted` (row, col) pairs, reading the missing ones first."""
-        missing = sorted({pair for pair in wanted if _tile_key(*pair) not in self.tiles})
+        missing = sorted({pair for pair in wanted if self._lacks(pair)})
         if missing:
             with self._lock:
-                missing = [pair for pair in missing if _tile_key(*pair) not in self.tiles]
+                missing = [pair for pair in missing if self._lacks(pair)]
                 if missing:
-                    self._read(missing)
+                    self._read(tiles_query(missing), missing)
         return self.tiles
 
-    def _read(self, missing: list[tuple[int, int]]) -> None:
+    def _lacks(self, pair: tuple[int, int]) -> bool:
+        """Whether a tile may hold stations not read yet (once complete, none may)."""
+        return not (self.complete or _tile_key(*pair) in self.tiles
+                    or pair[0] in self._rows_read)
+
+    def read_all(self, keep_going=lambda: True, band_rows: int = 8) -> None:
+        """Read every tile, a band of rows per statement and transaction, while
+        `keep_going()`; stops at StaleIndex too (the stations changed meanwhile)."""
+        bounds = db.session.execute(select(func.min(Station.cell_row),
+                                           func.max(Station.cell_row))).one()
+        db.session.rollback()
+        if bounds[0] is None:
+            self.complete = True
+            return
+        for first in range(bounds[0], bounds[1] + 1, band_rows):
+            if not keep_going():
+                return
+            rows = range(first, min(first + band_rows, bounds[1] + 1))
+            with self._lock:
+                if not self._rows_read.issuperset(rows):
+                    self._read(band_query(rows[0], rows[-1]), [])
+                    self._rows_read.update(rows)
+            db.session.rollback()  # a snapshot per band: the next one sees changes
+        self.complete = True
+
+    def _read(self, statement, missing: list[tuple[int, int]]) -> None:
+        """Read the tiles `statement` selects; `missing` (row, col) pairs it finds no
+        station in are remembered as empty."""
         seen = revisions.current(revisions.STATIONS)  # the snapshot the tiles will be read in
         if seen != self.revision:
             raise StaleIndex(seen)
         read = {}
-        for row, col, count, text in db.session.execute(tiles_query(missing)):
+        for row, col, count, text in db.session.execute(statement):
             lines = text.split("\n") if text else []
             if len(lines) != count:  # longer than the aggregate may be: read it row by row
                 lines = db.session.scalars(
                     on_cell_index(select(_line()).where(_range(row, col, col),
                                                         Station.searchable.is_(True)))).all()
-            read[_tile_key(row, col)] = self._tile(lines)
+            read[_tile_key(row, col)] = self._tile(row, lines)
         self.loads += 1
         for pair in missing:
-            key = _tile_key(*pair)
-            self.tiles[key] = read.get(key)
+            read.setdefault(_tile_key(*pair), None)
+        self.tiles.update(read)
         # A million entries would make every full collection of the cyclic garbage
         # collector walk them all (seconds, in the middle of requests). They hold no cycles:
         # leave them, and what else lives now, out of its collections; reference counting
         # still frees them when the index is dropped.
         gc.freeze()
 
-    def _tile(self, lines: list[str]) -> Tile:
-        by_strip: list[list] = [[] for _ in range(STRIPS)]
-        numbers, new_entry = self._schedule_numbers, Entry._make  # a tile's hot loop
+    def _tile(self, row: int, lines: list[str]) -> Tile:
+        stations = []
+        numbers, kinds, new_entry = self._schedule_numbers, self._kinds, Entry._make  # hot
         for line in lines:
-            station_id, lat_e6, lng_e6, mask, kind, hours, fragment = line.split("\t", 6)
+            station_id, lat_e6, lng_e6, mask, kind, hours, members = line.split("\t", 6)
             schedule = numbers.get(hours)
             if schedule is None:
                 schedule = self._schedule(hours)
-            lat_e6 = int(lat_e6)
-            by_strip[(lat_e6 + _LAT0) // STRIP_E6 % STRIPS].append((int(lng_e6), lat_e6, new_entry(
-                (int(station_id), kind, int(mask), schedule, fragment))))
-        return Tile(by_strip)
+            lat_e6, lng_e6, mask = int(lat_e6), int(lng_e6), int(mask)
+            stations.append((lng_e6, lat_e6, new_entry((
+                int(station_id), kinds.setdefault(kind, kind), mask, schedule,
+                f'"id":{station_id},"kind":"{kind}","lat":{lat_e6 / 1e6!r},'
+                f'"lng":{lng_e6 / 1e6!r},"services":{services_json(mask)},'
+                f'{members.lstrip()[1:]}'.encode()))))
+        return Tile(row, stations)
 
     def _schedule(self, hours: str) -> int:
         parsed = json.loads(hours)
         self.schedules.append(Schedule(parsed, bool(parsed.get("always_open")),
-                                       json.dumps(hours_text(parsed), ensure_ascii=False)))
+                                       json.dumps(hours_text(parsed),
+                                                  ensure_ascii=False).encode()))
         number = self._schedule_numbers[hours] = len(self.schedules) - 1
         return number
 
@@ -249,86 +321,118 @@ class StationIndex:
         hold `limit` matching stations (then those are the nearest anywhere) or reach the
         radius.
         """
-        opens: dict[int, bool] = {}
+        opens = self._opens_at(at)
         ring = self._first_ring(lat, lng, radius_m, limit)
         while True:
-            found = self._within(lat, lng, ring, kinds, mask, open_now, at, opens)
+            found = self._within(lat, lng, ring, kinds, mask, opens if open_now else None)
             if len(found) >= limit or ring >= radius_m:
-                found.sort()  # by distance, then id: a Hit's first fields
-                return found[:limit]
+                break
             ring = min(radius_m, _next_ring(ring, len(found), limit))
+        found.sort()  # by distance (its chord), then id: (chord2, entry) pairs
+        schedules = self.schedules
+        return [Hit(m_of_chord2(chord2), entry, opens(entry.schedule), schedules[entry.schedule])
+                for chord2, entry in found[:limit]]
+
+    def _opens_at(self, at: datetime):
+        """`opens(schedule number)`: whether that schedule is open at `at`. Hours are kept
+        to the minute, so the answers are kept for the minute."""
+        minute = int(at.timestamp()) // 60
+        kept = self._open_minute
+        if kept[0] != minute:
+            kept = self._open_minute = (minute, {})
+        answers, schedules = kept[1], self.schedules
+
+        def opens(number: int) -> bool:
+            found = answers.get(number)
+            if found is None:
+                schedule = schedules[number]
+                found = answers[number] = schedule.always_open or is_open(schedule.hours, at)
+            return found
+
+        return opens
 
     def _first_ring(self, lat: float, lng: float, radius_m: float, limit: int) -> float:
-        row, col = cell_row(lat), _col(to_e6(lng))
-        tile = self.tiles_for([(row, col)]).get(_tile_key(row, col))
+        """A ring expected to hold about 1.5 `limit` stations, judged by the density around
+        the centre (its strip, five strip heights either side) or, where that holds too few
+        stations to judge by, by the density of its tile."""
+        row, lat_e6, lng_e6 = cell_row(lat), to_e6(lat), to_e6(lng)
+        tile = self.tiles_for([(row, _col(lng_e6))]).get(_tile_key(row, _col(lng_e6)))
         if not tile:
             return min(radius_m, FIRST_RING_M)
-        area_m2 = (math.radians(ROW_E6 / 1e6) * EARTH_RADIUS_M) ** 2 * math.cos(math.radians(lat))
-        ring = math.sqrt(2 * limit * area_m2 / (math.pi * tile.count))
+        height = tile.strip_e6
+        lngs = tile.strips[(lat_e6 - tile.south_e6) // height][0]
+        near = bisect_right(lngs, lng_e6 + 5 * height) - bisect_left(lngs, lng_e6 - 5 * height)
+        if near >= 8:
+            count, area_e12, stations_per_limit = near, height * 10 * height, 1.5
+        else:
+            count, area_e12, stations_per_limit = tile.count, ROW_E6 * ROW_E6, 2.0
+        metres_per_e6 = math.radians(1e-6) * EARTH_RADIUS_M
+        area_m2 = area_e12 * metres_per_e6 ** 2 * math.cos(math.radians(lat))
+        ring = math.sqrt(stations_per_limit * limit * area_m2 / (math.pi * count))
         return min(radius_m, max(10.0, ring))
 
-    def _within(self, lat, lng, ring, kinds, mask, open_now, at, opens) -> list:
-        """Matching stations within `ring` metres, unsorted."""
+    def _within(self, lat, lng, ring, kinds, mask, opens) -> list[tuple]:
+        """(chord2, entry) of the matching stations within `ring` metres,
+        unsorted (chord2: see geo.unit_vector); only open ones when `opens` is given."""
         spans = cells_covering(lat, lng, ring)
         tiles = self.tiles_for(tiles_covering(spans))
         min_lat, _, max_lat, _ = bounding_box(lat, lng, ring)
         lat_min, lat_max = to_e6(min_lat) - 2, to_e6(max_lat) + 2  # stored values are rounded
-        strip_min, strip_max = (lat_min + _LAT0) // STRIP_E6, (lat_max + _LAT0) // STRIP_E6
+        filtered = bool(kinds or mask or opens)
+        x0, y0, z0 = unit_vector(lat, lng)
+        within = chord2_of_m(ring)
         found = []
-        # geo.haversine_m, inlined: this loop is most of a warm search's time
-        sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
-        p1 = radians(lat)
-        cos_p1, diameter = cos(p1), 2 * EARTH_RADIUS_M
-        schedules = self.schedules
-        for span in spans:
-            first = max(strip_min - span.row * STRIPS, 0)
-            last = min(strip_max - span.row * STRIPS, STRIPS - 1)
-            for col in range(_col(span.lng_min_e6), _col(span.lng_max_e6) + 1):
+        for span in spans:  # this loop is most of a warm search's time
+            lng_min, lng_max = span.lng_min_e6, span.lng_max_e6
+            for col in range(_col(lng_min), _col(lng_max) + 1):
                 tile = tiles.get(_tile_key(span.row, col))
                 if tile is None:
                     continue
-                for lngs, lats, entries in tile.strips[first:last + 1]:
-                    for i in range(bisect_left(lngs, span.lng_min_e6),
-                                   bisect_right(lngs, span.lng_max_e6)):
+                south, height = tile.south_e6, tile.strip_e6
+                first = max((lat_min - south) // height, 0)
+                for lngs, lats, xs, ys, zs, entries in tile.strips[
+                        first:(lat_max - south) // height + 1]:
+                    for i in range(bisect_left(lngs, lng_min), bisect_right(lngs, lng_max)):
                         lat_e6 = lats[i]
-                        if not lat_min <= lat_e6 <= lat_max:
+                        if lat_e6 < lat_min or lat_e6 > lat_max:
+                            continue
+                        dx, dy, dz = xs[i] - x0, ys[i] - y0, zs[i] - z0
+                        chord2 = dx * dx + dy * dy + dz * dz
+                        if chord2 > within:
                             continue
                         entry = entries[i]
-                        if (kinds and entry.kind not in kinds) or (
-                                entry.services_mask & mask != mask):
+                        if filtered and (
+                                (kinds and entry.kind not in kinds)
+                                or entry.services_mask & mask != mask
+                                or (opens and not opens(entry.schedule))):
                             continue
-                        lng_e6 = lngs[i]
-                        p2 = radians(lat_e6 / 1e6)
-                        h = (sin((p2 - p1) / 2) ** 2
-                             + cos_p1 * cos(p2) * sin(radians(lng_e6 / 1e6 - lng) / 2) ** 2)
-                        distance = diameter * asin(sqrt(h))
-                        if distance > ring:
-                            continue
-                        schedule = schedules[entry.schedule]
-                        open_ = opens.get(entry.schedule)
-                        if open_ is None:
-                            open_ = opens[entry.schedule] = (schedule.always_open
-                                                             or is_open(schedule.hours, at))
-                        if open_ or not open_now:
-                            found.append(Hit(distance, entry, open_, lat_e6, lng_e6, schedule))
+                        found.append((chord2, entry))
         return found
 
 
 def _next_ring(ring: float, found: int, limit: int) -> float:
-    """Grow by the area the density seen so far says is needed (2x to 8x the radius)."""
+    """Grow to the area the density seen so far says holds 1.5 `limit` stations
+    (1.5x to 4x the radius), or 8x when nothing was found to judge by."""
     if found == 0:
         return ring * 8
-    return ring * min(8.0, max(2.0, 1.25 * math.sqrt(limit / found)))
+    return ring * min(4.0, max(1.5, math.sqrt(1.5 * limit / found)))
 
 
 class StationIndexes:
-    """A process's index: the newest revision seen, checked at most every `check_seconds`."""
+    """A process's index: the newest revision seen, checked at most every `check_seconds`.
+
+    A server process also keeps it warm (`keep_warm`): a background thread looks at the
+    revision every `check_seconds` and reads every tile of each new index, so searches
+    rarely read tiles themselves.
+    """
 
     def __init__(self, check_seconds: float):
         self.check_seconds = check_seconds
         self.current = StationIndex(-1)
         self._checked_at = -math.inf
         self._lock = threading.Lock()
+        self._warmer: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def for_request(self) -> StationIndex:
         if time.monotonic() - self._checked_at >= self.check_seconds:
@@ -347,6 +451,44 @@ class StationIndexes:
                 return self.current
         return StationIndex(revision)
 
+    def keep_warm(self, app) -> None:
+        """Start the background thread reading every tile of each new index (once)."""
+        with self._lock:
+            if self._warmer is None:
+                self._warmer = threading.Thread(target=self._keep_warm, args=(app,),
+                                                daemon=True, name="station-index")
+                self._warmer.start()
+
+    def stop_warming(self) -> None:
+        """Stop the background thread (tests; a server process just exits)."""
+        self._stopped.set()
+        if self._warmer is not None:
+            self._warmer.join()
+
+    def _wanted(self, index: StationIndex) -> bool:
+        return index is self.current and not self._stopped.is_set()
+
+    def _keep_warm(self, app) -> None:
+        """Every `check_seconds`: the newest revision, read whole once it has stood still
+        for one look (a bulk load committing chunk after chunk is not read after each)."""
+        with app.app_context():
+            seen = None
+            while not self._stopped.wait(max(self.check_seconds, 0.1)):
+                try:
+                    revision = revisions.current(revisions.STATIONS)
+                    db.session.rollback()
+                    index = self.at(revision)
+                    if revision == seen and not index.complete:
+                        index.read_all(keep_going=partial(self._wanted, index))
+                    seen = revision
+                except StaleIndex:
+                    pass  # changed while being read: the next look sees the newer one
+                except SQLAlchemyError as exc:  # searches read what they need meanwhile
+                    log.warning("station index: reading every tile failed: %s",
+                                type(exc).__name__)
+                finally:
+                    db.session.remove()
+
 
 def indexes() -> StationIndexes:
     """This process's station index of the current app."""
@@ -355,6 +497,14 @@ def indexes() -> StationIndexes:
         found = current_app.extensions.setdefault(
             "station_index", StationIndexes(current_app.config["STATION_INDEX_CHECK_SECONDS"]))
     return found
+
+
+def warm(app) -> None:
+    """Keep this process's index of `app` warm when STATION_INDEX_WARM (a server process,
+    at its start)."""
+    if app.config["STATION_INDEX_WARM"]:
+        with app.app_context():
+            indexes().keep_warm(app)
 
 
 def nearest(lat: float, lng: float, radius_m: float, **options) -> list:
@@ -377,11 +527,8 @@ def services_json(mask: int) -> str:
     return found
 
 
-def item_json(hit: Hit) -> str:
-    """A nearby item (API.md) as JSON, from the hit's parts."""
-    entry = hit.entry
-    return (f'{{"id":{entry.id},"kind":"{entry.kind}","lat":{hit.lat_e6 / 1e6!r},'
-            f'"lng":{hit.lng_e6 / 1e6!r},"distance_m":{round(hit.distance_m)},'
-            f'"services":{services_json(entry.services_mask)},'
-            f'"open_now":{"true" if hit.open_now else "false"},'
-            f'"hours_text":{hit.schedule.text_json},{entry.fragment.lstrip()[1:]}')
+def item_json(hit: Hit) -> bytes:
+    """A nearby item (API.md) as UTF-8 JSON: the entry's part and the search's."""
+    return b'{"distance_m":%d,"open_now":%s,"hours_text":%s,%s' % (
+        round(hit.distance_m), b"true" if hit.open_now else b"false", hit.schedule.text_json,
+        hit.entry.json)

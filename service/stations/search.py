@@ -40,10 +40,9 @@ def nearby(lat: float, lng: float, radius_m: int, *, kinds=(), mask: int = 0,
                          open_now=open_now, limit=limit, at=at or clock.now())
 
 
-def nearby_json(hits: list) -> str:
-    """The nearby answer of API.md: `{"items": [...], "total": n}`."""
-    items = ",".join(index.item_json(hit) for hit in hits)
-    return f'{{"items":[{items}],"total":{len(hits)}}}'
+def nearby_json(hits: list) -> bytes:
+    """The nearby answer of API.md, `{"items": [...], "total": n}`, as UTF-8 JSON."""
+    return b'{"items":[%s],"total":%d}' % (b",".join(map(index.item_json, hits)), len(hits))
 
 
 def nearby_items(hits: list) -> list[dict]:

@@ -2,6 +2,8 @@
 exactly from them; the viewport reads the same index. On SQLite and MariaDB alike."""
 
 import random
+import threading
+import time
 
 import pytest
 from sqlalchemy import event, func, select, text, update
@@ -157,10 +159,15 @@ def test_open_now_passes_over_closed_stations(app, add_station):
 
 
 def count_statements(app):
-    statements = []
+    """The statements this thread sends from now on."""
+    statements, thread = [], threading.current_thread()
+
+    def record(conn, cursor, statement, *args):
+        if threading.current_thread() is thread:
+            statements.append(statement)
+
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *args: statements.append(args[2]))
+        event.listen(db.engine, "before_cursor_execute", record)
     return statements
 
 
@@ -242,3 +249,53 @@ def test_a_tile_longer_than_the_aggregate_allows_is_read_row_by_row(app, demo_or
     row_by_row = [sql for sql in statements
                   if "json_object" in sql.lower() and "group_concat" not in sql.lower()]
     assert bool(row_by_row) == mysql
+
+
+def test_an_index_read_whole_answers_everywhere_without_sql(app, many_stations):
+    """read_all reads every tile, empty ones included: no search reads anything after it."""
+    with app.app_context():
+        held = index.indexes().for_request()
+        index.indexes().check_seconds = 3600  # no look at the revision either
+        held.read_all(band_rows=3)
+        assert held.complete and len(held) == db.session.scalar(
+            select(func.count()).select_from(Station).where(Station.searchable.is_(True)))
+        rows = public_rows()
+        statements = count_statements(app)
+        rnd = random.Random(5)
+        for lat, lng in [CENTRE, ELSEWHERE["BJ"], (CENTRE[0] + 0.4, CENTRE[1] - 0.4)]:
+            for _ in range(5):
+                point = (lat + rnd.uniform(-0.1, 0.1), lng + rnd.uniform(-0.1, 0.1))
+                radius = rnd.choice([300, 3000, 50_000])
+                hits = search.nearby(*point, radius, limit=20)
+                assert ids(hits) == brute_force(rows, point, radius, 20)
+        assert statements == []
+
+
+def test_a_server_process_keeps_its_index_warm(app, add_station):
+    """The background thread (STATION_INDEX_WARM) reads each new revision whole."""
+    first = add_station("先有的", CENTRE[0] + 0.0005, CENTRE[1])
+    app.config["STATION_INDEX_WARM"] = True
+    with app.app_context():
+        held = index.indexes()
+    index.warm(app)
+    try:
+        def warm_at_least(revision):
+            deadline = time.monotonic() + 20
+            while not (held.current.revision >= revision and held.current.complete):
+                assert time.monotonic() < deadline, "the index was not read in time"
+                time.sleep(0.05)
+            return held.current
+
+        with app.app_context():
+            revision = db.session.scalar(select(Revision.value).where(Revision.name == STATIONS))
+        warm = warm_at_least(revision)
+        second = add_station("后来的", CENTRE[0] + 0.0001, CENTRE[1])
+        warmer = warm_at_least(warm.revision + 1)
+        assert warmer is not warm
+        statements = count_statements(app)
+        with app.app_context():
+            hits = warmer.nearest(*CENTRE, 3000, at=shanghai(2026, 11, 23, 12))
+        assert ids(hits) == [second, first] and statements == []
+    finally:
+        held.stop_warming()
+    assert not held._warmer.is_alive()
