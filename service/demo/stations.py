@@ -17,7 +17,14 @@ from service.domain.hours import validate_hours
 from service.extensions import db
 from service.models import revisions
 from service.models.orgs import Org
-from service.models.stations import Station, position_columns, search_columns, services_mask
+from service.models.stations import (
+    Station,
+    position_columns,
+    search_columns,
+    services_mask,
+    tile_col,
+    tile_key,
+)
 
 DEMO_COUNT = 900
 DEMO_SEED = 2026
@@ -157,14 +164,16 @@ def insert_stations(rows, batch: int = 2000) -> int:
     """Insert row dicts in executemany batches (no ORM objects); return the count.
 
     The timestamps come from the column defaults, evaluated per row by the insert. Bulk
-    inserts pass by the ORM's flush, so the stations revision is bumped here.
+    inserts pass by the ORM's flush, so the stations revision is bumped here, with the map
+    tiles the rows fall in.
     """
-    rows, count = iter(rows), 0
+    rows, count, tiles = iter(rows), 0, set()
     while chunk := list(islice(rows, batch)):
         db.session.execute(insert(Station), chunk)
         count += len(chunk)
+        tiles.update(tile_key(row["cell_row"], tile_col(row["lng_e6"])) for row in chunk)
     if count:
-        revisions.bump(revisions.STATIONS)
+        revisions.bump(revisions.STATIONS, parts=tiles)
     return count
 
 

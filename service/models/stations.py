@@ -19,11 +19,12 @@ from sqlalchemy import (
     Integer,
     String,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.database import utcnow
-from service.domain.geo import cell_row, check_in_china, to_e6, to_gcj02
+from service.domain.geo import ROW_E6, cell_row, check_in_china, to_e6, to_gcj02
 from service.domain.stations import SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
 from service.models import revisions
@@ -36,6 +37,21 @@ SERVICE_BITS = {code: 1 << i for i, code in enumerate(SERVICES)}
 
 def _in_list(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# The map tiles of nearby search's in-memory index (service/stations/index.py): a cell_row
+# band by 0.01 degree of longitude, numbered as one integer. Kept here: every write of
+# stations logs the tiles it touched with its revision, so the index drops just those.
+TILE_LNG0_E6 = 180_000_000  # makes column numbers positive
+TILE_COLUMNS = 2 * TILE_LNG0_E6 // ROW_E6 + 1
+
+
+def tile_col(lng_e6: int) -> int:
+    return (lng_e6 + TILE_LNG0_E6) // ROW_E6
+
+
+def tile_key(row: int, col: int) -> int:
+    return row * TILE_COLUMNS + col
 
 
 def position_columns(lat: float, lng: float, coord: str = "gcj02") -> dict:
@@ -131,7 +147,25 @@ class Station(db.Model):
 @event.listens_for(Session, "after_flush")
 def _count_station_changes(session, _context) -> None:
     """Any flush adding, changing or deleting a station bumps the stations revision, in the
-    same transaction (bulk Core inserts bump it themselves: service/demo/stations.py)."""
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, Station) for obj in changed):
-        revisions.bump(revisions.STATIONS, session.connection())
+    same transaction, with the tiles it touched: each station's, and where it moved or was
+    hidden, the one it was in (bulk Core inserts bump it themselves:
+    service/demo/stations.py)."""
+    stations = [obj for obj in (*session.new, *session.dirty, *session.deleted)
+                if isinstance(obj, Station)]
+    if not stations:
+        return
+    tiles = set()
+    for station in stations:
+        state = inspect(station)
+        now = state.dict
+        before = {**now, **{key: value for key, value in state.committed_state.items()
+                            if isinstance(value, int)}}  # a new object's are NO_VALUE
+        for values in (now, before):
+            row, lng_e6 = values.get("cell_row"), values.get("lng_e6")
+            if not (isinstance(row, int) and isinstance(lng_e6, int)):
+                tiles = None  # not loaded: unknown, so every process drops its whole copy
+                break
+            tiles.add(tile_key(row, tile_col(lng_e6)))
+        if tiles is None:
+            break
+    revisions.bump(revisions.STATIONS, session.connection(), parts=tiles)

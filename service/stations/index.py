@@ -16,15 +16,17 @@ range, by the chord between unit vectors (geo.unit_vector), which orders them ex
 the great-circle distance does; only the answers' distances are turned into metres.
 
 Warmth. A server process (gunicorn's `post_worker_init`, STATION_INDEX_WARM) reads every
-tile in the background at its start and after every change (`StationIndexes.keep_warm`),
-a band of rows per statement, so searches rarely wait for the database. Elsewhere, and
-while that thread reads, searches read the tiles they lack themselves.
+tile in the background at its start, a band of rows per statement, and the tiles each
+change touched (`StationIndexes.keep_warm`), so searches rarely wait for the database.
+Elsewhere, and while that thread reads, searches read the tiles they lack themselves.
 
 Freshness. Every change to stations bumps the stations revision in its own transaction
-(service/models/revisions.py). A process looks at the revision at most every
-STATION_INDEX_CHECK_SECONDS and starts an empty index when it moved. Tiles are read in
-the same snapshot as the revision and kept only by the index of that revision, so a tile
-read before a change can never outlive it.
+(service/models/revisions.py), logging the tiles it touched. A process looks at the
+revision at most every STATION_INDEX_CHECK_SECONDS; when it moved, the next index keeps
+the tiles no revision since touched and reads the others again (`StationIndex.successor`),
+or starts empty when a revision logged no tiles. Tiles are read in the same snapshot as the
+revision and kept only by the index of that revision, so a tile read before a change can
+never outlive it.
 """
 
 import gc
@@ -59,28 +61,28 @@ from service.domain.geo import (
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
 from service.models import revisions
-from service.models.stations import Station, services_of
+from service.models.stations import (
+    TILE_COLUMNS,
+    TILE_LNG0_E6,
+    Station,
+    services_of,
+    tile_col,
+    tile_key,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_STRIPS = 100  # strips of at least 0.0001 degree of latitude, about 11 m
-_LAT0, _LNG0 = 90_000_000, 180_000_000  # offsets making band and column numbers positive
-_COLUMNS = 2 * _LNG0 // ROW_E6 + 1
+_LAT0 = 90_000_000  # the offset making band numbers positive (geo.cell_row)
 FIRST_RING_M = 250  # where a tile holds no station to judge the density by
 
 
-def _tile_key(row: int, col: int) -> int:
-    return row * _COLUMNS + col
-
-
-def _col(lng_e6: int) -> int:
-    return (lng_e6 + _LNG0) // ROW_E6
 
 
 def tiles_covering(spans) -> list[tuple[int, int]]:
     """The (row, col) tiles holding the row spans of geo.cells_covering."""
     return [(span.row, col) for span in spans
-            for col in range(_col(span.lng_min_e6), _col(span.lng_max_e6) + 1)]
+            for col in range(tile_col(span.lng_min_e6), tile_col(span.lng_max_e6) + 1)]
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,9 @@ class Hit(NamedTuple):
 
 class Tile:
     """The stations of one tile in strips of latitude, each sorted by longitude:
-    `strips[i]` = (longitudes, latitudes, x, y, z, entries) of the i-th strip from the
-    southern edge, x, y, z being the station's geo.unit_vector.
+    `strips[i]` = (longitudes, x, y, z, entries) of the i-th strip from the southern edge,
+    x, y, z being the station's geo.unit_vector (its latitude is in z, and in its entry's
+    JSON).
 
     Strips are as high as about half the first ring a search in this tile draws (see
     `StationIndex._first_ring`), so a search looks at few stations outside its circle,
@@ -138,7 +141,6 @@ class Tile:
             strip.sort(key=itemgetter(0))
             vectors = [unit_vector(lat / 1e6, lng / 1e6) for lng, lat, _ in strip]
             self.strips.append((array("i", [lng for lng, _, _ in strip]),
-                                array("i", [lat for _, lat, _ in strip]),
                                 *(array("d", [v[axis] for v in vectors]) for axis in range(3)),
                                 [entry for _, _, entry in strip]))
 
@@ -160,8 +162,8 @@ def _line():
 
 def _range(row: int, first_col: int, last_col: int):
     return and_(Station.cell_row == row,
-                Station.lng_e6.between(first_col * ROW_E6 - _LNG0,
-                                       (last_col + 1) * ROW_E6 - _LNG0 - 1))
+                Station.lng_e6.between(first_col * ROW_E6 - TILE_LNG0_E6,
+                                       (last_col + 1) * ROW_E6 - TILE_LNG0_E6 - 1))
 
 
 def _runs(keys: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -192,7 +194,7 @@ def band_query(first_row: int, last_row: int):
 
 
 def _tiles_where(where):
-    col = ((Station.lng_e6 + _LNG0) // ROW_E6).label("col")
+    col = ((Station.lng_e6 + TILE_LNG0_E6) // ROW_E6).label("col")
     return on_cell_index(
         select(Station.cell_row, col, func.count(), func.aggregate_strings(_line(), "\n"))
         .where(where, Station.searchable.is_(True))
@@ -215,6 +217,7 @@ class StationIndex:
         self.tiles: dict[int, Tile | None] = {}  # None: read, and empty
         self._rows_read: set[int] = set()  # rows read whole: a tile missing there is empty
         self.complete = False  # every tile read (read_all)
+        self.unread: set[int] = set()  # tiles changed since the index this one came from
         self._open_minute: tuple[int, dict[int, bool]] = (-1, {})  # see _opens_at
         self.schedules: list[Schedule] = []
         self._schedule_numbers: dict[str, int] = {}  # by the hours' JSON text
@@ -224,6 +227,24 @@ class StationIndex:
 
     def __len__(self) -> int:
         return sum(tile.count for tile in self.tiles.values() if tile)
+
+    def successor(self, revision: int, changed: set[int]) -> "StationIndex":
+        """The index of a later `revision` that changed the tiles `changed` only: this one's
+        tiles but those, which it reads again (they are `unread` until then)."""
+        after = StationIndex(revision)
+        with self._lock:
+            after.tiles = {key: tile for key, tile in self.tiles.items() if key not in changed}
+            after._rows_read = set(self._rows_read)
+            after.complete = self.complete
+            after.unread = self.unread | changed
+            after.schedules = list(self.schedules)  # the tiles kept number theirs in it
+            after._schedule_numbers = dict(self._schedule_numbers)
+            after._kinds = dict(self._kinds)
+        return after
+
+    def read_unread(self) -> None:
+        """Read the tiles changed since the index this one came from."""
+        self.tiles_for([divmod(key, TILE_COLUMNS) for key in self.unread])
 
     # -- reading tiles -------------------------------------------------------------------
 
@@ -238,9 +259,10 @@ class StationIndex:
         return self.tiles
 
     def _lacks(self, pair: tuple[int, int]) -> bool:
-        """Whether a tile may hold stations not read yet (once complete, none may)."""
-        return not (self.complete or _tile_key(*pair) in self.tiles
-                    or pair[0] in self._rows_read)
+        """Whether a tile may hold stations not read yet (once complete, only unread ones)."""
+        key = tile_key(*pair)
+        return key in self.unread or not (self.complete or key in self.tiles
+                                          or pair[0] in self._rows_read)
 
     def read_all(self, keep_going=lambda: True, band_rows: int = 8) -> None:
         """Read every tile, a band of rows per statement and transaction, while
@@ -257,14 +279,14 @@ class StationIndex:
             rows = range(first, min(first + band_rows, bounds[1] + 1))
             with self._lock:
                 if not self._rows_read.issuperset(rows):
-                    self._read(band_query(rows[0], rows[-1]), [])
+                    self._read(band_query(rows[0], rows[-1]), [], rows)
                     self._rows_read.update(rows)
             db.session.rollback()  # a snapshot per band: the next one sees changes
         self.complete = True
 
-    def _read(self, statement, missing: list[tuple[int, int]]) -> None:
+    def _read(self, statement, missing: list[tuple[int, int]], rows=range(0)) -> None:
         """Read the tiles `statement` selects; `missing` (row, col) pairs it finds no
-        station in are remembered as empty."""
+        station in are remembered as empty, as are the tiles of whole `rows` it reads."""
         seen = revisions.current(revisions.STATIONS)  # the snapshot the tiles will be read in
         if seen != self.revision:
             raise StaleIndex(seen)
@@ -275,11 +297,14 @@ class StationIndex:
                 lines = db.session.scalars(
                     on_cell_index(select(_line()).where(_range(row, col, col),
                                                         Station.searchable.is_(True)))).all()
-            read[_tile_key(row, col)] = self._tile(row, lines)
+            read[tile_key(row, col)] = self._tile(row, lines)
         self.loads += 1
         for pair in missing:
-            read.setdefault(_tile_key(*pair), None)
+            read.setdefault(tile_key(*pair), None)
         self.tiles.update(read)
+        if self.unread:
+            self.unread = {key for key in self.unread - read.keys()
+                           if key // TILE_COLUMNS not in rows}
         # A million entries would make every full collection of the cyclic garbage
         # collector walk them all (seconds, in the middle of requests). They hold no cycles:
         # leave them, and what else lives now, out of its collections; reference counting
@@ -329,8 +354,9 @@ class StationIndex:
                 break
             ring = min(radius_m, _next_ring(ring, len(found), limit))
         found.sort()  # by distance (its chord), then id: (chord2, entry) pairs
-        schedules = self.schedules
-        return [Hit(m_of_chord2(chord2), entry, opens(entry.schedule), schedules[entry.schedule])
+        schedules, new_hit = self.schedules, tuple.__new__  # Hit's own __new__, less a call
+        return [new_hit(Hit, (m_of_chord2(chord2), entry, opens(entry.schedule),
+                              schedules[entry.schedule]))
                 for chord2, entry in found[:limit]]
 
     def _opens_at(self, at: datetime):
@@ -356,7 +382,7 @@ class StationIndex:
         the centre (its strip, five strip heights either side) or, where that holds too few
         stations to judge by, by the density of its tile."""
         row, lat_e6, lng_e6 = cell_row(lat), to_e6(lat), to_e6(lng)
-        tile = self.tiles_for([(row, _col(lng_e6))]).get(_tile_key(row, _col(lng_e6)))
+        tile = self.tiles_for([(row, tile_col(lng_e6))]).get(tile_key(row, tile_col(lng_e6)))
         if not tile:
             return min(radius_m, FIRST_RING_M)
         height = tile.strip_e6
@@ -384,18 +410,15 @@ class StationIndex:
         found = []
         for span in spans:  # this loop is most of a warm search's time
             lng_min, lng_max = span.lng_min_e6, span.lng_max_e6
-            for col in range(_col(lng_min), _col(lng_max) + 1):
-                tile = tiles.get(_tile_key(span.row, col))
+            for col in range(tile_col(lng_min), tile_col(lng_max) + 1):
+                tile = tiles.get(tile_key(span.row, col))
                 if tile is None:
                     continue
                 south, height = tile.south_e6, tile.strip_e6
                 first = max((lat_min - south) // height, 0)
-                for lngs, lats, xs, ys, zs, entries in tile.strips[
+                for lngs, xs, ys, zs, entries in tile.strips[
                         first:(lat_max - south) // height + 1]:
                     for i in range(bisect_left(lngs, lng_min), bisect_right(lngs, lng_max)):
-                        lat_e6 = lats[i]
-                        if lat_e6 < lat_min or lat_e6 > lat_max:
-                            continue
                         dx, dy, dz = xs[i] - x0, ys[i] - y0, zs[i] - z0
                         chord2 = dx * dx + dy * dy + dz * dz
                         if chord2 > within:
@@ -446,9 +469,19 @@ class StationIndexes:
         transaction whose snapshot is older than the current index, one of its own."""
         with self._lock:
             if revision > self.current.revision:
-                self.current = StationIndex(revision)
+                self.current = self._next(self.current, revision)
             if revision == self.current.revision:
                 return self.current
+        return StationIndex(revision)
+
+    @staticmethod
+    def _next(index: StationIndex, revision: int) -> StationIndex:
+        """The current index's successor at `revision`: without the tiles changed since,
+        when the revisions between logged them all; else an empty one."""
+        if index.revision >= 0:
+            changed = revisions.changed_parts(revisions.STATIONS, index.revision, revision)
+            if changed is not None:
+                return index.successor(revision, changed)
         return StationIndex(revision)
 
     def keep_warm(self, app) -> None:
@@ -480,6 +513,8 @@ class StationIndexes:
                     index = self.at(revision)
                     if revision == seen and not index.complete:
                         index.read_all(keep_going=partial(self._wanted, index))
+                    if index.unread:  # few tiles: read at once, however fresh the change
+                        index.read_unread()
                     seen = revision
                 except StaleIndex:
                     pass  # changed while being read: the next look sees the newer one

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import event, func, select, text, update
 
 from service.demo.stations import generate_stations, insert_stations
-from service.domain.geo import cells_covering, haversine_m
+from service.domain.geo import cell_row, cells_covering, haversine_m, to_e6
 from service.extensions import db
-from service.models.revisions import STATIONS, Revision
-from service.models.stations import SERVICE_BITS, Station
+from service.models.revisions import STATIONS, Revision, RevisionPart
+from service.models.stations import SERVICE_BITS, Station, tile_col, tile_key
 from service.stations import index, search
 from tests.helpers import org_id
 from tests.stations.conftest import CENTRE, shanghai
@@ -272,7 +272,8 @@ def test_an_index_read_whole_answers_everywhere_without_sql(app, many_stations):
 
 
 def test_a_server_process_keeps_its_index_warm(app, add_station):
-    """The background thread (STATION_INDEX_WARM) reads each new revision whole."""
+    """The background thread (STATION_INDEX_WARM) reads the whole index, then after each
+    change the tiles it touched."""
     first = add_station("先有的", CENTRE[0] + 0.0005, CENTRE[1])
     app.config["STATION_INDEX_WARM"] = True
     with app.app_context():
@@ -281,7 +282,8 @@ def test_a_server_process_keeps_its_index_warm(app, add_station):
     try:
         def warm_at_least(revision):
             deadline = time.monotonic() + 20
-            while not (held.current.revision >= revision and held.current.complete):
+            while not (held.current.revision >= revision and held.current.complete
+                       and not held.current.unread):
                 assert time.monotonic() < deadline, "the index was not read in time"
                 time.sleep(0.05)
             return held.current
@@ -292,6 +294,7 @@ def test_a_server_process_keeps_its_index_warm(app, add_station):
         second = add_station("后来的", CENTRE[0] + 0.0001, CENTRE[1])
         warmer = warm_at_least(warm.revision + 1)
         assert warmer is not warm
+        assert warmer.loads == 1  # the tile that changed, not every tile again
         statements = count_statements(app)
         with app.app_context():
             hits = warmer.nearest(*CENTRE, 3000, at=shanghai(2026, 11, 23, 12))
@@ -299,3 +302,76 @@ def test_a_server_process_keeps_its_index_warm(app, add_station):
     finally:
         held.stop_warming()
     assert not held._warmer.is_alive()
+
+
+def tile_of(lat: float, lng: float) -> int:
+    return tile_key(cell_row(lat), tile_col(round(lng * 1e6)))
+
+
+def test_a_change_drops_only_the_tiles_it_touched(app, add_station):
+    near = add_station("近处", CENTRE[0] + 0.0005, CENTRE[1])
+    away_point = (CENTRE[0] + 0.05, CENTRE[1] + 0.05)
+    away = add_station("远处", *away_point)
+    with app.app_context():
+        assert ids(search.nearby(*CENTRE, 100)) == [near]
+        assert ids(search.nearby(*away_point, 100)) == [away]
+        before = index.indexes().current
+        kept = before.tiles[tile_of(*away_point)]
+
+        station = db.session.get(Station, near)
+        station.name = "改名了"
+        db.session.commit()
+        statements = count_statements(app)
+        assert ids(search.nearby(*away_point, 100)) == [away]
+        after = index.indexes().current
+        assert after.revision == before.revision + 1
+        assert after.tiles[tile_of(*away_point)] is kept  # not read again
+        assert not any("stations" in sql for sql in statements)  # only the revision log
+        assert tile_of(*CENTRE) in after.unread
+        assert search.nearby_items(search.nearby(*CENTRE, 100))[0]["name"] == "改名了"
+        assert tile_of(*CENTRE) not in after.unread
+
+        # moved to another tile: both tiles are read again
+        station = db.session.get(Station, near)
+        station.lat_e6, station.cell_row = to_e6(CENTRE[0] + 0.03), cell_row(CENTRE[0] + 0.03)
+        db.session.commit()
+        assert ids(search.nearby(*CENTRE, 100)) == []
+        assert ids(search.nearby(CENTRE[0] + 0.03, CENTRE[1], 100)) == [near]
+        assert index.indexes().current.tiles[tile_of(*away_point)] is kept
+
+
+def test_writes_log_the_tiles_they_touch(app, add_station, demo_orgs):
+    def logged(revision):
+        return set(db.session.scalars(select(RevisionPart.part)
+                                      .where(RevisionPart.revision == revision)))
+
+    with app.app_context():
+        rows = list(generate_stations(40, seed=5, around=CENTRE, spread_m=3000,
+                                      org_ids=org_id(app, "JS"), code_prefix="LOG"))
+        insert_stations(rows)
+        db.session.commit()
+        revision = db.session.scalar(select(Revision.value).where(Revision.name == STATIONS))
+        assert logged(revision) == {tile_key(row["cell_row"], tile_col(row["lng_e6"]))
+                                    for row in rows}
+    station_id = add_station("新的", CENTRE[0] + 0.0123, CENTRE[1] + 0.0456)
+    with app.app_context():
+        revision = db.session.scalar(select(Revision.value).where(Revision.name == STATIONS))
+        assert logged(revision) == {tile_of(CENTRE[0] + 0.0123, CENTRE[1] + 0.0456)}
+        db.session.delete(db.session.get(Station, station_id))
+        db.session.commit()
+        assert logged(revision + 1) == {tile_of(CENTRE[0] + 0.0123, CENTRE[1] + 0.0456)}
+
+
+def test_a_revision_that_logged_no_tiles_drops_the_whole_index(app, add_station):
+    add_station("一个", CENTRE[0] + 0.0005, CENTRE[1])
+    with app.app_context():
+        search.nearby(*CENTRE, 100)
+        before = index.indexes().current
+        assert before.tiles
+        db.session.execute(update(Revision).where(Revision.name == STATIONS)
+                           .values(value=Revision.value + 1))  # a writer that logs nothing
+        db.session.commit()
+        search.nearby(CENTRE[0] + 0.5, CENTRE[1], 100)
+        after = index.indexes().current
+        assert after.revision == before.revision + 1
+        assert tile_of(*CENTRE) not in after.tiles and not after.unread
