@@ -558,7 +558,7 @@ _SERVICES_JSON: dict[int, str] = {}
 def services_json(mask: int) -> str:
     found = _SERVICES_JSON.get(mask)
     if found is None:
-        found = _SERVICES_JSON[mask] = json.dumps(services_of(mask))
+        found = _SERVICES_JSON[mask] = json.dumps(services_of(mask), separators=(",", ":"))
     return found
 
 
