@@ -52,7 +52,6 @@ from service.domain.geo import (
     ROW_E6,
     bounding_box,
     cell_row,
-    cells_covering,
     chord2_of_m,
     m_of_chord2,
     to_e6,
@@ -77,12 +76,6 @@ _LAT0 = 90_000_000  # the offset making band numbers positive (geo.cell_row)
 FIRST_RING_M = 250  # where a tile holds no station to judge the density by
 
 
-
-
-def tiles_covering(spans) -> list[tuple[int, int]]:
-    """The (row, col) tiles holding the row spans of geo.cells_covering."""
-    return [(span.row, col) for span in spans
-            for col in range(tile_col(span.lng_min_e6), tile_col(span.lng_max_e6) + 1)]
 
 
 @dataclass(frozen=True)
@@ -266,7 +259,7 @@ class StationIndex:
 
     def read_all(self, keep_going=lambda: True, band_rows: int = 8) -> None:
         """Read every tile, a band of rows per statement and transaction, while
-        `keep_going()`; stops at StaleIndex too (the stations changed meanwhile)."""
+        `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
         bounds = db.session.execute(select(func.min(Station.cell_row),
                                            func.max(Station.cell_row))).one()
         db.session.rollback()
@@ -400,36 +393,37 @@ class StationIndex:
     def _within(self, lat, lng, ring, kinds, mask, opens) -> list[tuple]:
         """(chord2, entry) of the matching stations within `ring` metres,
         unsorted (chord2: see geo.unit_vector); only open ones when `opens` is given."""
-        spans = cells_covering(lat, lng, ring)
-        tiles = self.tiles_for(tiles_covering(spans))
-        min_lat, _, max_lat, _ = bounding_box(lat, lng, ring)
+        min_lat, min_lng, max_lat, max_lng = bounding_box(lat, lng, ring)
         lat_min, lat_max = to_e6(min_lat) - 2, to_e6(max_lat) + 2  # stored values are rounded
+        lng_min, lng_max = to_e6(min_lng) - 2, to_e6(max_lng) + 2
+        keys = [(row, col) for row in range((lat_min + _LAT0) // ROW_E6,
+                                            (lat_max + _LAT0) // ROW_E6 + 1)
+                for col in range(tile_col(lng_min), tile_col(lng_max) + 1)]
+        tiles = self.tiles_for(keys)
         filtered = bool(kinds or mask or opens)
         x0, y0, z0 = unit_vector(lat, lng)
         within = chord2_of_m(ring)
         found = []
-        for span in spans:  # this loop is most of a warm search's time
-            lng_min, lng_max = span.lng_min_e6, span.lng_max_e6
-            for col in range(tile_col(lng_min), tile_col(lng_max) + 1):
-                tile = tiles.get(tile_key(span.row, col))
-                if tile is None:
-                    continue
-                south, height = tile.south_e6, tile.strip_e6
-                first = max((lat_min - south) // height, 0)
-                for lngs, xs, ys, zs, entries in tile.strips[
-                        first:(lat_max - south) // height + 1]:
-                    for i in range(bisect_left(lngs, lng_min), bisect_right(lngs, lng_max)):
-                        dx, dy, dz = xs[i] - x0, ys[i] - y0, zs[i] - z0
-                        chord2 = dx * dx + dy * dy + dz * dz
-                        if chord2 > within:
-                            continue
-                        entry = entries[i]
-                        if filtered and (
-                                (kinds and entry.kind not in kinds)
-                                or entry.services_mask & mask != mask
-                                or (opens and not opens(entry.schedule))):
-                            continue
-                        found.append((chord2, entry))
+        for row, col in keys:  # this loop is most of a warm search's time
+            tile = tiles.get(tile_key(row, col))
+            if tile is None:
+                continue
+            south, height = tile.south_e6, tile.strip_e6
+            first = max((lat_min - south) // height, 0)
+            for lngs, xs, ys, zs, entries in tile.strips[
+                    first:(lat_max - south) // height + 1]:
+                for i in range(bisect_left(lngs, lng_min), bisect_right(lngs, lng_max)):
+                    dx, dy, dz = xs[i] - x0, ys[i] - y0, zs[i] - z0
+                    chord2 = dx * dx + dy * dy + dz * dz
+                    if chord2 > within:
+                        continue
+                    entry = entries[i]
+                    if filtered and (
+                            (kinds and entry.kind not in kinds)
+                            or entry.services_mask & mask != mask
+                            or (opens and not opens(entry.schedule))):
+                        continue
+                    found.append((chord2, entry))
         return found
 
 
@@ -513,7 +507,7 @@ class StationIndexes:
                     index = self.at(revision)
                     if revision == seen and not index.complete:
                         index.read_all(keep_going=partial(self._wanted, index))
-                    if index.unread:  # few tiles: read at once, however fresh the change
+                    elif revision == seen and index.unread:
                         index.read_unread()
                     seen = revision
                 except StaleIndex:

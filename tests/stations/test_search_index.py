@@ -63,7 +63,9 @@ def assert_uses_cell_index(plan: list[dict], *, covering: bool = True) -> None:
 
 
 def tiles_of(radius: float) -> list[tuple[int, int]]:
-    return sorted(index.tiles_covering(cells_covering(*CENTRE, radius)))
+    """The (row, col) tiles holding the index ranges of a circle."""
+    return sorted({(span.row, col) for span in cells_covering(*CENTRE, radius)
+                   for col in range(tile_col(span.lng_min_e6), tile_col(span.lng_max_e6) + 1)})
 
 
 @pytest.mark.parametrize("radius", [250, 3000, 50_000])
