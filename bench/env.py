@@ -75,8 +75,11 @@ class BenchEnv:
 
     def wait_for_idle_workers(self, *, window_s: float = 3.0, timeout_s: float = 600) -> float:
         """Wait until the workers, sent nothing, use under 5% of a core for `window_s`
-        (done reading the stations in the background); returns the seconds waited."""
+        (done reading the stations in the background); returns the seconds waited. They
+        start reading a change once it has stood still for a second look (one a second):
+        the first window begins after that."""
         started = time.monotonic()
+        time.sleep(3.0)
         while time.monotonic() - started < timeout_s:
             before = sum(cpu_seconds(pid) for pid in self.worker_pids())
             time.sleep(window_s)

@@ -235,9 +235,13 @@ class StationIndex:
             after._kinds = dict(self._kinds)
         return after
 
-    def read_unread(self) -> None:
-        """Read the tiles changed since the index this one came from."""
-        self.tiles_for([divmod(key, TILE_COLUMNS) for key in self.unread])
+    def read_unread(self, keep_going=lambda: True, tiles: int = 16) -> None:
+        """Read the tiles changed since the index this one came from, `tiles` per statement
+        and transaction (searches wait for the lock one statement at most), while
+        `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
+        while self.unread and keep_going():
+            self.tiles_for(sorted(divmod(key, TILE_COLUMNS) for key in self.unread)[:tiles])
+            db.session.rollback()
 
     # -- reading tiles -------------------------------------------------------------------
 
@@ -257,7 +261,7 @@ class StationIndex:
         return key in self.unread or not (self.complete or key in self.tiles
                                           or pair[0] in self._rows_read)
 
-    def read_all(self, keep_going=lambda: True, band_rows: int = 8) -> None:
+    def read_all(self, keep_going=lambda: True, band_rows: int = 4) -> None:
         """Read every tile, a band of rows per statement and transaction, while
         `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
         bounds = db.session.execute(select(func.min(Station.cell_row),
@@ -508,7 +512,7 @@ class StationIndexes:
                     if revision == seen and not index.complete:
                         index.read_all(keep_going=partial(self._wanted, index))
                     elif revision == seen and index.unread:
-                        index.read_unread()
+                        index.read_unread(keep_going=partial(self._wanted, index))
                     seen = revision
                 except StaleIndex:
                     pass  # changed while being read: the next look sees the newer one
