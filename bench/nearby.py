@@ -63,8 +63,10 @@ def _measure(env, total: int, seconds: int, naive_points: int) -> Row:
     ratio = result.requests_per_s / baseline.requests_per_s
     rounds = ", ".join(f"{n.requests_per_s / h.requests_per_s:.2f}"
                        for h, n in zip(healthz, nearby, strict=True))
-    checks = (f"/healthz alternated with it: {baseline.requests_per_s:.0f} req/s, ratio per "
-              f"round {rounds}; {result.answered} answered, all 200: {all_ok}; workers read "
+    checks = (f"/healthz alternated with it: {baseline.requests_per_s:.0f} req/s, p99 "
+              f"{baseline.p99_ms:.0f} ms; ratio per round {rounds}; p99 "
+              f"{result.p99_ms / baseline.p99_ms:.1f}x that of /healthz; "
+              f"{result.answered} answered, all 200: {all_ok}; workers read "
               f"the stations within {reading_s:.0f} s of the load; worker peak RSS "
               f"{rss_mib:.0f} MiB; {filled}/{SAMPLES} samples "
               f"non-empty, {ordered}/{SAMPLES} sorted by distance; naive full-scan SQL "

@@ -75,9 +75,10 @@ NOTES = """How to read it:
   run. Its ratio to `/healthz` is not that of the baseline row: three rounds of `/healthz`
   then nearby search, 5 s each, from the same wrk script (the same random query strings),
   so both meet the same moments of this shared machine; the ratio is that of the means (each
-  round's in the checks). `/healthz` touches nothing; a warm nearby answer parses its
-  arguments, measures the stations in the strips its circle crosses and writes 20 items, in
-  the same Python workers, which share the two cores with wrk.
+  round's in the checks), the p99 ratio that of the worst rounds. `/healthz` touches
+  nothing; a warm nearby answer parses its arguments, measures the stations in the strips
+  its circle crosses and writes 20 items, in the same Python workers, which share the two
+  cores with wrk.
 """
 
 
