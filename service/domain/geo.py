@@ -6,21 +6,14 @@ plus `cell_row = (lat_e6 + 90_000_000) // 10_000`, the 0.01-degree latitude band
 identically on SQLite, MariaDB/MySQL and MySQL-compatible distributed databases, and no
 spatial types or extensions are needed.
 
-A circle becomes one `RowSpan` per band, each with the exact longitude extent of the
-circle inside that band, which reads as
-    (cell_row = :row_0 AND lng_e6 BETWEEN :lng_min_0 AND :lng_max_0)
-    OR (cell_row = :row_1 AND lng_e6 BETWEEN :lng_min_1 AND :lng_max_1) OR ...
-Every term is an equality on the index prefix plus a range on the second column, so each
-is a short index range scan (MySQL/TiDB range access, SQLite OR-by-union). The nearby
-search reads whole 0.01-degree tiles of those spans into memory (service/stations/index.py)
-and computes the exact haversine distance there.
-
-Trade-offs: 0.01-degree bands keep a typical 3 km search at 6-7 ranges reading about the
-circle's own area; a 50 km search is at most 92 ranges, still a bounded OR list. Per-band
-spans read about a fifth fewer rows than one bounding box. Finer bands would mean more
-ranges, coarser bands more candidates per range. A map viewport is one predicate,
-`cell_row BETWEEN cell_row(min_lat) AND cell_row(max_lat) AND lng_e6 BETWEEN ...`, with
-a cap. Circles crossing the antimeridian are clipped (no Chinese coordinate is near it).
+A circle becomes its search box: the micro-degree ranges of latitude and longitude that
+hold every stored point within it (its bounding box, widened by the rounding of stored
+values), and the bands those latitudes fall in. The nearby search reads whole 0.01-degree
+tiles of the box into memory (service/stations/index.py), one range of the index per run
+of adjacent tiles in a band, and orders stations there by exact great-circle distance. A
+map viewport is one predicate, `cell_row BETWEEN cell_row(min_lat) AND cell_row(max_lat)
+AND lng_e6 BETWEEN ...`, with a cap. Circles crossing the antimeridian are clipped (no
+Chinese coordinate is near it).
 """
 
 import math
@@ -35,15 +28,22 @@ EARTH_RADIUS_M = 6371008.8
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)  # min lng, min lat, max lng, max lat
 ROW_E6 = 10_000
 MAX_RADIUS_M = 50_000
-_SPAN_MARGIN_DEG = 2e-6  # absorbs rounding of stored coordinates to 1e-6 degree
+_MARGIN_E6 = 2  # absorbs the rounding of stored coordinates to 1e-6 degree
 
 
-class RowSpan(NamedTuple):
-    """One latitude band of a search: `cell_row = row AND lng_e6 BETWEEN min AND max`."""
+class SearchBox(NamedTuple):
+    """Micro-degree ranges holding every stored point within a circle (see search_box)."""
 
-    row: int
+    lat_min_e6: int
+    lat_max_e6: int
     lng_min_e6: int
     lng_max_e6: int
+
+    @property
+    def rows(self) -> range:
+        """The latitude bands (cell_row) of the box."""
+        return range((self.lat_min_e6 + 90_000_000) // ROW_E6,
+                     (self.lat_max_e6 + 90_000_000) // ROW_E6 + 1)
 
 
 def out_of_china(lng: float, lat: float) -> bool:
@@ -187,32 +187,14 @@ def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float,
             min(90.0, lat + dlat), min(180.0, lng + dlng))
 
 
-def _band_half_width_deg(lat: float, delta: float, band_lo: float, band_hi: float) -> float:
-    """Largest longitude offset of the circle's points with latitude in the band."""
-    p0 = math.radians(lat)
-    tangent = math.degrees(math.asin(max(-1.0, min(1.0, math.sin(p0) / math.cos(delta)))))
-    if band_lo <= tangent <= band_hi:
-        return _half_width_deg(lat, delta)
-    p = math.radians(band_hi if band_hi < tangent else band_lo)
-    cos_dl = (math.cos(delta) - math.sin(p0) * math.sin(p)) / (math.cos(p0) * math.cos(p))
-    return math.degrees(math.acos(max(-1.0, min(1.0, cos_dl))))
-
-
-def cells_covering(lat: float, lng: float, radius_m: float) -> list[RowSpan]:
-    """Index ranges holding every stored point within `radius_m` of the centre."""
+def search_box(lat: float, lng: float, radius_m: float) -> SearchBox:
+    """The ranges of stored lat_e6/lng_e6 holding every point within `radius_m` of the
+    centre: its bounding box, widened by the rounding of stored values."""
     if not 0 <= radius_m <= MAX_RADIUS_M:
         raise RuleViolation(
             "radius_invalid", f"搜索半径应在 0 至 {MAX_RADIUS_M} 米之间", "radius")
-    delta = radius_m / EARTH_RADIUS_M
-    min_lat, _, max_lat, _ = bounding_box(lat, lng, radius_m)
-    pole = _half_width_deg(lat, delta) >= 180.0
-    spans = []
-    first, last = cell_row(min_lat - _SPAN_MARGIN_DEG), cell_row(max_lat + _SPAN_MARGIN_DEG)
-    for row in range(first, last + 1):
-        band_lo = max(min_lat, (row * ROW_E6 - 90_000_000) / 1e6)
-        band_hi = min(max_lat, ((row + 1) * ROW_E6 - 90_000_000) / 1e6)
-        half = 180.0 if pole else _band_half_width_deg(lat, delta, band_lo, band_hi)
-        lo = max(-180_000_000, math.floor((lng - half - _SPAN_MARGIN_DEG) * 1e6))
-        hi = min(180_000_000, math.ceil((lng + half + _SPAN_MARGIN_DEG) * 1e6))
-        spans.append(RowSpan(row, lo, hi))
-    return spans
+    min_lat, min_lng, max_lat, max_lng = bounding_box(lat, lng, radius_m)
+    return SearchBox(max(-90_000_000, to_e6(min_lat) - _MARGIN_E6),
+                     min(90_000_000, to_e6(max_lat) + _MARGIN_E6),
+                     max(-180_000_000, to_e6(min_lng) - _MARGIN_E6),
+                     min(180_000_000, to_e6(max_lng) + _MARGIN_E6))

@@ -50,10 +50,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.domain.geo import (
     EARTH_RADIUS_M,
     ROW_E6,
-    bounding_box,
+    SearchBox,
     cell_row,
     chord2_of_m,
     m_of_chord2,
+    search_box,
     to_e6,
     unit_vector,
 )
@@ -76,6 +77,12 @@ _LAT0 = 90_000_000  # the offset making band numbers positive (geo.cell_row)
 FIRST_RING_M = 250  # where a tile holds no station to judge the density by
 
 
+
+
+def tiles_in(box: SearchBox) -> list[tuple[int, int]]:
+    """The (row, col) tiles holding a geo.search_box."""
+    return [(row, col) for row in box.rows
+            for col in range(tile_col(box.lng_min_e6), tile_col(box.lng_max_e6) + 1)]
 
 
 @dataclass(frozen=True)
@@ -397,12 +404,9 @@ class StationIndex:
     def _within(self, lat, lng, ring, kinds, mask, opens) -> list[tuple]:
         """(chord2, entry) of the matching stations within `ring` metres,
         unsorted (chord2: see geo.unit_vector); only open ones when `opens` is given."""
-        min_lat, min_lng, max_lat, max_lng = bounding_box(lat, lng, ring)
-        lat_min, lat_max = to_e6(min_lat) - 2, to_e6(max_lat) + 2  # stored values are rounded
-        lng_min, lng_max = to_e6(min_lng) - 2, to_e6(max_lng) + 2
-        keys = [(row, col) for row in range((lat_min + _LAT0) // ROW_E6,
-                                            (lat_max + _LAT0) // ROW_E6 + 1)
-                for col in range(tile_col(lng_min), tile_col(lng_max) + 1)]
+        box = search_box(lat, lng, ring)
+        lat_min, lat_max, lng_min, lng_max = box
+        keys = tiles_in(box)
         tiles = self.tiles_for(keys)
         filtered = bool(kinds or mask or opens)
         x0, y0, z0 = unit_vector(lat, lng)

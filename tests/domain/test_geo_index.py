@@ -9,8 +9,8 @@ from service.domain.geo import (
     EARTH_RADIUS_M,
     bounding_box,
     cell_row,
-    cells_covering,
     haversine_m,
+    search_box,
     to_e6,
 )
 
@@ -28,41 +28,40 @@ def destination(lat, lng, distance_m, bearing_deg):
     return math.degrees(p2), math.degrees(l2)
 
 
-def covered(spans, lat, lng):
-    row, lng_e6 = cell_row(lat), to_e6(lng)
-    return any(s.row == row and s.lng_min_e6 <= lng_e6 <= s.lng_max_e6 for s in spans)
+def covered(box, lat, lng):
+    return (box.lat_min_e6 <= to_e6(lat) <= box.lat_max_e6
+            and box.lng_min_e6 <= to_e6(lng) <= box.lng_max_e6 and cell_row(lat) in box.rows)
 
 
 @pytest.mark.parametrize("centre", CENTRES)
 @pytest.mark.parametrize("radius", RADII)
 def test_every_point_within_the_radius_is_covered(centre, radius):
     rnd = random.Random(f"{centre}-{radius}")
-    spans = cells_covering(*centre, radius)
+    box = search_box(*centre, radius)
     # the rim in all directions, including the widest (east/west) and extreme (north/south)
     points = [destination(*centre, radius, bearing) for bearing in range(0, 360, 3)]
     points += [destination(*centre, radius * math.sqrt(rnd.random()), rnd.uniform(0, 360))
                for _ in range(2000)]
     for lat, lng in points:
         assert haversine_m(*centre, lat, lng) <= radius * (1 + 1e-9) + 1e-6
-        assert covered(spans, lat, lng), (lat, lng)
+        assert covered(box, lat, lng), (lat, lng)
 
 
 @pytest.mark.parametrize("centre", CENTRES)
-def test_spans_stay_few_and_tight(centre):
-    assert len(cells_covering(*centre, 3000)) <= 7
-    spans = cells_covering(*centre, 50_000)
-    assert len(spans) <= 92
-    assert len({s.row for s in spans}) == len(spans)
-    # candidate area stays close to the circle's area (bands overhang by at most one row)
-    area = sum((s.lng_max_e6 - s.lng_min_e6) / 1e6 * math.cos(math.radians(centre[0]))
-               * 0.01 * (math.pi / 180 * EARTH_RADIUS_M) ** 2 for s in spans)
-    assert area < 1.15 * math.pi * 50_000 ** 2
+def test_the_box_stays_tight(centre):
+    box = search_box(*centre, 3000)
+    assert len(box.rows) <= 7
+    # the box's area stays close to the circle's square
+    width_m = ((box.lng_max_e6 - box.lng_min_e6) / 1e6 * math.cos(math.radians(centre[0]))
+               * math.pi / 180 * EARTH_RADIUS_M)
+    height_m = (box.lat_max_e6 - box.lat_min_e6) / 1e6 * math.pi / 180 * EARTH_RADIUS_M
+    assert width_m * height_m < 1.01 * (2 * 3000) ** 2
 
 
 def test_points_just_outside_are_not_all_candidates():
-    spans = cells_covering(34.7466, 113.6253, 3000)
+    box = search_box(34.7466, 113.6253, 3000)
     far = [destination(34.7466, 113.6253, 6000, bearing) for bearing in range(0, 360, 10)]
-    assert not any(covered(spans, lat, lng) for lat, lng in far)
+    assert not any(covered(box, lat, lng) for lat, lng in far)
 
 
 def test_bounding_box_encloses_the_circle():
@@ -85,7 +84,7 @@ def test_cell_row_bands_are_a_hundredth_of_a_degree():
 @pytest.mark.parametrize("radius", [-1, 50_001])
 def test_radius_outside_limits_is_rejected(radius):
     with pytest.raises(RuleViolation) as exc:
-        cells_covering(34.7, 113.6, radius)
+        search_box(34.7, 113.6, radius)
     assert exc.value.code == "radius_invalid"
 
 
@@ -99,9 +98,9 @@ def test_sqlite_search_uses_the_index_and_finds_exactly_the_nearby_points():
     db.executemany("INSERT INTO station (lat_e6, lng_e6, cell_row) VALUES (?, ?, ?)",
                    [(to_e6(lat), to_e6(lng), cell_row(lat)) for lat, lng in points])
     centre, radius = (34.7466, 113.6253), 3000
-    spans = cells_covering(*centre, radius)
-    where = " OR ".join(["(cell_row = ? AND lng_e6 BETWEEN ? AND ?)"] * len(spans))
-    params = [value for span in spans for value in span]
+    box = search_box(*centre, radius)
+    where = " OR ".join(["(cell_row = ? AND lng_e6 BETWEEN ? AND ?)"] * len(box.rows))
+    params = [value for row in box.rows for value in (row, box.lng_min_e6, box.lng_max_e6)]
     sql = f"SELECT id, lat_e6, lng_e6 FROM station WHERE {where}"  # noqa: S608
 
     plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))

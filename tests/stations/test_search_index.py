@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select, text, update
 
 from service.demo.stations import generate_stations, insert_stations
-from service.domain.geo import cell_row, cells_covering, haversine_m, to_e6
+from service.domain.geo import cell_row, haversine_m, search_box, to_e6
 from service.extensions import db
 from service.models.revisions import STATIONS, Revision, RevisionPart
 from service.models.stations import SERVICE_BITS, Station, tile_col, tile_key
@@ -63,9 +63,7 @@ def assert_uses_cell_index(plan: list[dict], *, covering: bool = True) -> None:
 
 
 def tiles_of(radius: float) -> list[tuple[int, int]]:
-    """The (row, col) tiles holding the index ranges of a circle."""
-    return sorted({(span.row, col) for span in cells_covering(*CENTRE, radius)
-                   for col in range(tile_col(span.lng_min_e6), tile_col(span.lng_max_e6) + 1)})
+    return index.tiles_in(search_box(*CENTRE, radius))
 
 
 @pytest.mark.parametrize("radius", [250, 3000, 50_000])
