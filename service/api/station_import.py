@@ -2,13 +2,14 @@
 
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
 
 from service import audit
 from service.api.blueprint import Blueprint
+from service.api.schemas import Upload
 from service.auth import admin_required, current_admin
 from service.errors import abort
 from service.extensions import db
@@ -22,7 +23,7 @@ DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
 
 class StationLedgerFileSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    file = Upload(required=True)
 
 
 class StationImportErrorSchema(Schema):
@@ -37,48 +38,45 @@ class StationImportResultSchema(Schema):
     errors = fields.List(fields.Nested(StationImportErrorSchema))
 
 
-def _upload() -> tuple[str, bytes]:
+def _read(upload) -> bytes:
+    """The uploaded file's bytes, refused with 413 above STATION_IMPORT_MAX_BYTES."""
     limit = current_app.config.get("STATION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-    too_large = f"文件过大，不能超过{limit // (1024 * 1024) or 1}MB，请拆分后导入"
-    if (request.content_length or 0) > limit + 64 * 1024:  # multipart framing aside
-        abort(413, "payload_too_large", too_large)
-    upload = request.files.get("file")
-    if upload is None:
-        abort(422, "validation_failed", "请选择要导入的文件", {"files": {"file": ["为必填项"]}})
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        abort(413, "payload_too_large", too_large)
+        megabytes = limit // (1024 * 1024) or 1
+        abort(413, "payload_too_large", f"文件过大，不能超过{megabytes}MB，请拆分后导入")
     if not data:
-        abort(422, "ledger_empty", "文件是空的", {"files": {"file": ["文件是空的"]}})
-    return upload.filename or "", data
+        abort(422, "ledger_empty", "文件是空的", {"multipart": {"file": ["文件是空的"]}})
+    return data
 
 
 @blp.route("/import")
 class StationImport(MethodView):
     @admin_required("station_manager")
-    @blp.arguments(StationLedgerFileSchema, location="files")
+    @blp.arguments(StationLedgerFileSchema, location="multipart")
     @blp.response(200, StationImportResultSchema)
-    def post(self, _files):
+    def post(self, files):
         """Import an xlsx or csv ledger; bad rows are reported, good rows are saved.
 
         Rows are independent: a row with any problem changes nothing and is listed in
         `errors` (row number as in the sheet, header = 1; column name; message), the others
         are created or updated by 编号. Everything is committed at the end, together.
         """
-        filename, data = _upload()
+        upload = files["file"]
+        data = _read(upload)
         admin = current_admin()
         try:
             report = import_ledger(read_rows(data), admin)
         except LedgerFileError as exc:
-            abort(exc.status, exc.code, exc.message, {"files": {"file": [exc.message]}})
+            abort(exc.status, exc.code, exc.message, {"multipart": {"file": [exc.message]}})
         except TooManyRows:
             abort(413, "ledger_too_many_rows", f"一次最多导入{MAX_ROWS}行，请拆分文件后分批导入")
         except IntegrityError:
             abort(409, "ledger_conflict", "有其他人正在导入相同编号的站点，请稍后重试")
         if report.created + report.updated == 0 and not report.errors:
-            abort(422, "ledger_empty", "文件中没有数据行", {"files": {"file": ["没有数据行"]}})
+            abort(422, "ledger_empty", "文件中没有数据行", {"multipart": {"file": ["没有数据行"]}})
         audit.record("station.import", object_type="station_ledger", org_id=admin.org_id,
-                     detail={"file": filename[:100], "created": report.created,
+                     detail={"file": (upload.filename or "")[:100], "created": report.created,
                              "updated": report.updated, "error_rows": len(
                                  {error["row"] for error in report.errors})})
         db.session.commit()

@@ -77,7 +77,7 @@ def test_a_body_above_the_request_limit_is_413(client, refunds):
     assert_error(response, 413, "payload_too_large")
 
 
-def test_kind_and_file_are_required_and_checked(client, refunds):
+def test_kind_and_file_are_required_and_checked(app, client, refunds):
     application = refunds.application("alice")
     url = f"/api/v1/refunds/applications/{application['id']}/attachments"
     headers = refunds.member("alice")
@@ -87,6 +87,12 @@ def test_kind_and_file_are_required_and_checked(client, refunds):
     error = assert_error(client.post(url, headers=headers, data={"kind": "tax_receipt"},
                                      content_type="multipart/form-data"), 422)
     assert error["message"] == "文件为必填项"
+    error = assert_error(client.post(url, headers=headers,
+                                     data={"kind": "tax_receipt", "file": "a.pdf"},
+                                     content_type="multipart/form-data"), 422)
+    assert error["message"] == "文件应为上传的文件"
+    assert error["errors"]["multipart"] == {"file": ["应为上传的文件"]}
+    assert _stored(app) == []
 
 
 def test_a_file_is_removed_from_a_draft(app, client, refunds):

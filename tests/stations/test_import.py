@@ -182,7 +182,10 @@ def test_file_level_problems(app, client, staff):
     assert ".xlsx" in body["message"]
     assert_error(upload(client, headers, b"PK\x03\x04broken zip", "台账.xlsx"), 415)
     assert_error(upload(client, headers, csv_bytes([])), 422, "ledger_empty")
-    assert_error(client.post(URL, headers=headers, data={}), 422)
+    body = assert_error(client.post(URL, headers=headers, data={}), 422)
+    assert body["errors"]["multipart"] == {"file": ["为必填项"]}
+    body = assert_error(client.post(URL, headers=headers, data={"file": "台账.csv"}), 422)
+    assert body["errors"]["multipart"] == {"file": ["应为上传的文件"]}
     app.config["STATION_IMPORT_MAX_BYTES"] = 200
     assert_error(upload(client, headers, csv_bytes(GOOD)), 413, "payload_too_large")
     assert_error(upload(client, staff("jinshui_reviewer"), csv_bytes(GOOD)), 403)

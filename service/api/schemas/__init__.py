@@ -2,7 +2,9 @@
 
 from functools import cache
 
+import flask_smorest.fields
 from marshmallow import Schema, fields, validate
+from werkzeug.datastructures import FileStorage
 
 MAX_PAGE_SIZE = 100
 DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")  # GB/T 2260
@@ -15,6 +17,17 @@ class Id(fields.Integer):
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
         super().__init__(**kwargs)
+
+
+class Upload(flask_smorest.fields.Upload):
+    """A file part of a multipart body; a plain form value under the same name is refused."""
+
+    default_error_messages = {"invalid": "应为上传的文件"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise self.make_error("invalid")
+        return value
 
 
 class ErrorSchema(Schema):

@@ -1,9 +1,8 @@
 """Schemas of refund applications, their files, history, review and payment."""
 
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas import DISTRICT, Id, OrgBriefSchema, PageArgs
+from service.api.schemas import DISTRICT, Id, OrgBriefSchema, PageArgs, Upload
 from service.api.schemas.refunds import RefundEnterpriseSchema
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.models.refund_applications import ATTACHMENT_KINDS, STATUSES
