@@ -23,10 +23,6 @@ from service.models.members import JoinApplication
 blp = Blueprint("join_review", __name__, description="入会审核")
 
 
-def _scoped(application_id: int, write: bool = False) -> JoinApplication:
-    return get_scoped(JoinApplication, application_id, write=write, org_of=lambda a: a.org)
-
-
 @blp.route("")
 class JoinReviewQueue(MethodView):
     @admin_required("member_reviewer")
@@ -51,7 +47,7 @@ class JoinReviewItem(MethodView):
     @blp.response(200, JoinApplicationReviewSchema)
     def get(self, application_id):
         """One application of the caller's subtree."""
-        return _scoped(application_id)
+        return get_scoped(JoinApplication, application_id)
 
 
 @blp.route("/<int:application_id>/approve")
@@ -60,7 +56,7 @@ class JoinApprove(MethodView):
     @blp.response(200, JoinDecisionSchema)
     def post(self, application_id):
         """Approve: the applicant becomes a member with a number and is notified."""
-        application = _scoped(application_id, write=True)
+        application = get_scoped(JoinApplication, application_id, write=True)
         member = approve(application, current_admin())
         audit.record("join.approve", object_type="join_application", object_id=application.id,
                      org_id=application.org_id, detail={"member_no": member.member_no})
@@ -76,7 +72,7 @@ class JoinReject(MethodView):
     @blp.response(200, JoinDecisionSchema)
     def post(self, data, application_id):
         """Reject with a reason; the applicant is notified and may apply again."""
-        application = _scoped(application_id, write=True)
+        application = get_scoped(JoinApplication, application_id, write=True)
         reject(application, current_admin(), data["reason"])
         audit.record("join.reject", object_type="join_application", object_id=application.id,
                      org_id=application.org_id, reason=data["reason"][:255])

@@ -32,10 +32,6 @@ from service.spreadsheets import xlsx_response
 blp = Blueprint("members", __name__, description="会员管理")
 
 
-def _scoped(member_id: int, write: bool = False) -> Member:
-    return get_scoped(Member, member_id, write=write, org_of=lambda m: m.org)
-
-
 @blp.route("")
 class Members(MethodView):
     @admin_required("member_reviewer")
@@ -88,7 +84,7 @@ class MemberDetail(MethodView):
     @blp.response(200, MemberDetailSchema)
     def get(self, member_id):
         """One member with the history of transfers."""
-        return _scoped(member_id)
+        return get_scoped(Member, member_id)
 
 
 @blp.route("/<int:member_id>/transfer")
@@ -98,7 +94,7 @@ class MemberTransferView(MethodView):
     @blp.response(200, MemberDetailSchema)
     def post(self, data, member_id):
         """Move a member to another org (会籍转移); both must be in the caller's subtree."""
-        member = _scoped(member_id, write=True)
+        member = get_scoped(Member, member_id, write=True)
         target = get_scoped(Org, data["to_org_id"], write=True)
         transfer = transfer_member(member, target, data["reason"], current_admin())
         audit.record("member.transfer", object_type="member", object_id=member.id,
