@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from service.auth import scope_org_ids
 from service.domain.errors import RuleViolation
+from service.domain.geo import check_in_china
 from service.extensions import db
 from service.models.accounts import Admin
 from service.models.orgs import Org
@@ -24,6 +25,7 @@ from service.stations.values import REQUIRED_ON_CREATE, apply_station
 MAX_ROWS = 20_000
 _CHUNK = 500
 _FIELD_LABELS = {**LABELS, "facilities": "母婴室设施", "photos": "照片"}
+_COLUMN_ORDER = {label: index for index, label in enumerate(_FIELD_LABELS.values())}
 
 
 @dataclass
@@ -41,15 +43,15 @@ class TooManyRows(Exception):
     """The ledger holds more data rows than one request takes."""
 
 
-def _parse(rows) -> tuple[list[tuple[int, dict]], ImportReport]:
+def _parse(rows) -> list[tuple[int, dict, dict[str, str]]]:
+    """(row number, field values, {field: message}) of each non-blank data row."""
     header = next(rows, None)
     fields = map_header(header or ())
-    report, parsed, first_row_of, data_rows = ImportReport(), [], {}, 0
+    parsed, first_row_of = [], {}
     for number, cells in enumerate(rows, start=2):
         if is_blank(cells):
             continue
-        data_rows += 1
-        if data_rows > MAX_ROWS:
+        if len(parsed) == MAX_ROWS:
             raise TooManyRows
         values, errors = parse_cells(fields, cells)
         code = values.get("external_code")
@@ -59,11 +61,8 @@ def _parse(rows) -> tuple[list[tuple[int, dict]], ImportReport]:
             errors["external_code"] = f"编号与第{first_row_of[code]}行重复"
         elif code is not None:
             first_row_of[code] = number
-        for name, message in errors.items():
-            report.fail(number, name, message)
-        if not errors:
-            parsed.append((number, values))
-    return parsed, report
+        parsed.append((number, values, errors))
+    return parsed
 
 
 def _load(model, column, keys) -> dict:
@@ -77,21 +76,21 @@ def _load(model, column, keys) -> dict:
 
 def import_ledger(rows, admin: Admin) -> ImportReport:
     """Create or update stations from the ledger rows (header first); report bad rows."""
-    parsed, report = _parse(iter(rows))
+    parsed = _parse(iter(rows))
     existing = _load(Station, Station.external_code,
-                     {values["external_code"] for _, values in parsed})
-    orgs = _load(Org, Org.code, {values["org_code"] for _, values in parsed
+                     {values["external_code"] for _, values, _ in parsed
+                      if "external_code" in values})
+    orgs = _load(Org, Org.code, {values["org_code"] for _, values, _ in parsed
                                  if "org_code" in values})
     scope = set(db.session.scalars(scope_org_ids(admin)))
-    new_stations = []
+    report, new_stations = ImportReport(), []
     with db.session.no_autoflush:
-        for number, values in parsed:
-            station = existing.get(values["external_code"])
-            errors_before = len(report.errors)
-            org = _org(values, orgs, scope, number, report)
-            if station is not None and station.org_id not in scope:
-                report.fail(number, "external_code", "该编号属于其他组织的站点，不能修改")
-            if len(report.errors) > errors_before:
+        for number, values, errors in parsed:
+            station = existing.get(values.get("external_code"))
+            org = _check_row(values, errors, station, orgs, scope)
+            if errors:
+                for name, message in errors.items():
+                    report.fail(number, name, message)
                 continue
             if station is None:
                 station = _create(values, org or admin.org, number, report)
@@ -102,27 +101,34 @@ def import_ledger(rows, admin: Admin) -> ImportReport:
         db.session.add_all(new_stations)
     db.session.flush()
     report.created = len(new_stations)
-    report.errors.sort(key=lambda error: error["row"])
+    report.errors.sort(key=lambda error: (error["row"], _COLUMN_ORDER.get(error["field"], 99)))
     return report
 
 
-def _org(values: dict, orgs: dict, scope: set, number: int, report: ImportReport):
+def _check_row(values: dict, errors: dict, station: Station | None, orgs: dict,
+               scope: set) -> Org | None:
+    """Add to `errors` what can be told before applying the row; return the org named."""
+    org = None
     code = values.pop("org_code", None)
-    if code is None:
-        return None
-    org = orgs.get(code)
-    if org is None or org.id not in scope:
-        report.fail(number, "org_code", f"组织代码“{code}”不存在或不在您的管辖范围内")
-        return None
+    if code is not None:
+        org = orgs.get(code)
+        if org is None or org.id not in scope:
+            errors["org_code"] = f"组织代码“{code}”不存在或不在您的管辖范围内"
+    if station is not None and station.org_id not in scope:
+        errors.setdefault("external_code", "该编号属于其他组织的站点，不能修改")
+    if station is None:
+        for name in REQUIRED_ON_CREATE:
+            if name not in values and name not in errors:
+                errors[name] = "新建站点时为必填项"
+    if "lat" in values and "lng" in values and not errors.keys() & {"lat", "lng"}:
+        try:
+            check_in_china(values["lat"], values["lng"])
+        except RuleViolation as exc:
+            errors[exc.field] = exc.message
     return org
 
 
 def _create(values: dict, org: Org, number: int, report: ImportReport) -> Station | None:
-    missing = [name for name in REQUIRED_ON_CREATE if name not in values]
-    for name in missing:
-        report.fail(number, name, "新建站点时为必填项")
-    if missing:
-        return None
     data = {**values, "org_id": org.id, "district_code": values.get("district_code",
                                                                     org.district_code)}
     try:

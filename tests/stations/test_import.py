@@ -107,6 +107,36 @@ def test_bad_rows_are_reported_by_row_and_field_and_good_rows_are_saved(app, cli
     assert set(stations_by_code(app)) == {"JS-001", "JS-002"}
 
 
+def test_a_row_is_reported_with_all_its_problems_at_once_in_column_order(app, client, staff):
+    headers = staff("jinshui_stations")
+    upload(client, headers, csv_bytes(GOOD))
+    rows = [
+        # a bad cell, a missing required cell and a point outside China in one new row
+        ["JS-020", "", "加油站", "", "200", "34.78", "", "", "", "", "", ""],
+        # an existing code: nothing is required, but its bad cells are all reported
+        ["JS-001", "", "", "", "2.35", "48.85", "", "", "", "12", "也许", ""],
+        # an unknown org next to a bad cell
+        ["JS-021", "驿站", "爱心驿站", "", "113.66", "34.78", "", "桑拿", "24小时", "", "", ""],
+    ]
+    header = [*HEADER, "所属组织代码"]
+    rows[0].append("")
+    rows[1].append("")
+    rows[2].append("NO-SUCH-ORG")
+    body = upload(client, headers, csv_bytes(rows, header)).get_json()
+    assert (body["created"], body["updated"]) == (0, 0)
+    assert [(e["row"], e["field"]) for e in body["errors"]] == [
+        (2, "站点名称"), (2, "类型"), (2, "经度"), (2, "开放时间"),
+        (3, "经度"), (3, "联系电话"), (3, "对外开放"),
+        (4, "服务项目"), (4, "所属组织代码"),
+    ]
+    messages = {(e["row"], e["field"]): e["message"] for e in body["errors"]}
+    assert "-180 至 180" in messages[(2, "经度")]
+    assert "中国境内" in messages[(3, "经度")]
+    assert "NO-SUCH-ORG" in messages[(4, "所属组织代码")]
+    assert stations_by_code(app)["JS-001"].phone == "0371-65550001"
+    assert set(stations_by_code(app)) == {"JS-001", "JS-002", "JS-003"}
+
+
 def test_existing_codes_are_updated_and_blank_cells_keep_values(app, client, staff):
     headers = staff("jinshui_stations")
     upload(client, headers, csv_bytes(GOOD))
