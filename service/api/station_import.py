@@ -88,7 +88,7 @@ class StationImportTemplate(MethodView):
     @admin_required("station_manager")
     @blp.response(200, content_type=XLSX_MIME)
     def get(self):
-        """The xlsx template: header row, an example row, a sheet on how to fill it."""
+        """The xlsx template: the header row to fill under, how to fill it, an example."""
         response = Response(template_workbook(), mimetype=XLSX_MIME)
         response.headers["Content-Disposition"] = (
             "attachment; filename=\"station-template.xlsx\"; "

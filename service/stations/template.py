@@ -1,11 +1,26 @@
-"""The ledger template staff download: the header row, an example, and how to fill it."""
+"""The ledger template staff download: a header row to fill under, and how to fill it.
+
+The example row lives on a sheet of its own, not under the header: the import reads the first
+sheet only, so a template sent back with the example still in it cannot put a made-up
+station on the public map. Enumerated columns offer their values as a drop-down list, and
+code and phone columns are text, so Excel keeps 0371-... and leading zeros as typed.
+"""
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from service.domain.stations import COORD_SYSTEMS, SERVICES, STATION_KINDS, STATION_STATUSES
+from service.domain.stations import (
+    COORD_SYSTEMS,
+    FACILITIES,
+    SERVICES,
+    STATION_KINDS,
+    STATION_STATUSES,
+)
+from service.stations.importer import MAX_ROWS
 from service.stations.ledger import COLUMNS
 
 EXAMPLE = {
@@ -33,7 +48,19 @@ NOTES = [
     ("所属组织代码", "可不填（默认为您所在的组织）；填写时须在您的管辖范围内"),
     ("面积（平方米）… 婴儿床", "母婴室设施：面积、哺乳座位数填数字，其余填是/否"),
     ("空白单元格", "更新已有站点时，空白单元格表示保持原值"),
+    ("填写示例", "见“填写示例”页（不会被导入）；请在“站点台账”页表头下方逐行填写"),
 ]
+_YES_NO = ("是", "否")
+CHOICES = {
+    "类型": tuple(STATION_KINDS.values()),
+    "坐标系": tuple(COORD_SYSTEMS.values()),
+    "对外开放": _YES_NO,
+    "状态": tuple(STATION_STATUSES.values()),
+    "示范站点": _YES_NO,
+    **{label: _YES_NO for key, label in FACILITIES.items()
+       if key not in ("area_m2", "nursing_seats")},
+}
+TEXT_COLUMNS = ("编号", "所属区县", "联系电话", "所属组织代码")
 
 
 def template_workbook() -> bytes:
@@ -43,18 +70,33 @@ def template_workbook() -> bytes:
     sheet.title = "站点台账"
     headers = list(COLUMNS)
     sheet.append(headers)
-    sheet.append([EXAMPLE.get(header) for header in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    last_row = MAX_ROWS + 1
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
-            10, 2 * len(header) + 2, len(str(EXAMPLE.get(header, ""))) + 4)
+        sheet.cell(1, index).font = Font(bold=True)
+        letter = get_column_letter(index)
+        column = sheet.column_dimensions[letter]
+        column.width = max(10, 2 * len(header) + 2, len(str(EXAMPLE.get(header, ""))) + 4)
+        if header in TEXT_COLUMNS:
+            column.number_format = "@"
+        if header in CHOICES:
+            # a drop-down, not a lock: the import also takes 母婴室, 百度, 有/无 and the like
+            choice = DataValidation(type="list", formula1=f'"{",".join(CHOICES[header])}"',
+                                    allow_blank=True, showErrorMessage=False)
+            choice.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(choice)
     notes = workbook.create_sheet("填写说明")
     notes.append(["列", "填写说明"])
     for row in NOTES:
         notes.append(list(row))
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["B"].width = 100
+    example = workbook.create_sheet("填写示例")
+    example.append(headers)
+    example.append([EXAMPLE.get(header) for header in headers])
+    for index in range(1, len(headers) + 1):
+        letter = get_column_letter(index)
+        example.column_dimensions[letter].width = sheet.column_dimensions[letter].width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

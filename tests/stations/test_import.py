@@ -231,17 +231,37 @@ def test_too_many_rows_is_413_and_saves_nothing(app, client, staff, monkeypatch)
     assert len(stations_by_code(app)) == 3
 
 
-def test_template_downloads_and_imports_as_is(app, client, staff):
+def test_template_downloads_with_drop_downs_and_its_example_imports_when_copied(app, client,
+                                                                                staff):
     headers = staff("jinshui_stations")
     response = client.get("/api/v1/admin/stations/import-template", headers=headers)
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["站点台账", "填写说明"]
-    header = [cell.value for cell in workbook["站点台账"][1]]
+    assert workbook.sheetnames == ["站点台账", "填写说明", "填写示例"]
+    sheet = workbook["站点台账"]
+    header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["编号", "站点名称", "类型", "所属区县"] and "开放时间" in header
-    body = upload(client, headers, response.data, "模板.xlsx").get_json()
+    assert sheet.max_row == 1  # nothing under the header to delete before filling in
+    letter = {name: sheet.cell(1, index).column_letter
+              for index, name in enumerate(header, start=1)}
+    choices = {str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation}
+    for name, values in (("类型", "爱心驿站,骑手之家,司机之家,爱心母婴室"),
+                         ("状态", "开放,暂停,关闭"), ("空调", "是,否")):
+        assert choices[f"{letter[name]}2:{letter[name]}20001"] == f'"{values}"'
+    assert sheet.column_dimensions[letter["联系电话"]].number_format == "@"
+
+    # Sent back untouched, the template has no rows; the example is never imported.
+    assert_error(upload(client, headers, response.data, "模板.xlsx"), 422, "ledger_empty")
+    example = [cell.value for cell in workbook["填写示例"][2]]
+    sheet.append(example)
+    filled = io.BytesIO()
+    workbook.save(filled)
+    body = upload(client, headers, filled.getvalue(), "台账.xlsx").get_json()
     assert body == {"created": 1, "updated": 0, "errors": []}
+    station = stations_by_code(app)[example[0]]
+    assert (station.kind, station.district_code) == ("love_station", "410105")
+    assert station.hours["weekly"]["sat"] == [["09:00", "12:00"]]
 
 
 def ledger_of(count: int) -> bytes:
