@@ -1,4 +1,4 @@
-"""Small helpers shared by tests: logging in, reading orgs, asserting errors."""
+"""Small helpers shared by tests: logging in, reading orgs, asserting errors, plans."""
 
 from sqlalchemy import select
 
@@ -62,3 +62,12 @@ class MemberLogin:
 
     def __call__(self, name: str) -> dict:
         return {"Authorization": f"Bearer {self.token(name)}"}
+
+
+def explain(statement) -> list[dict]:
+    """The plan of `statement` as rows of dicts, in the dialect's own EXPLAIN."""
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    mysql = db.engine.dialect.name == "mysql"
+    result = db.session.connection().exec_driver_sql(
+        ("EXPLAIN " if mysql else "EXPLAIN QUERY PLAN ") + sql)
+    return [dict(row._mapping) for row in result]

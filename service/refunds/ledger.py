@@ -9,6 +9,7 @@ from service.auth import scope_org_ids
 from service.domain.masking import mask_bank_account
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
+from service.keyset import in_id_order
 from service.models.refund_applications import RefundApplication
 from service.refunds.workflow import STATUS_LABELS
 
@@ -51,18 +52,9 @@ class LedgerRows:
         self.paid_fen = self.refundable_fen = self.payout_fen = 0
 
     def __iter__(self) -> Iterator[list]:
-        last_id = 0
-        while True:
-            batch = db.session.scalars(
-                filtered(select(RefundApplication), self.args, self.scope)
-                .where(RefundApplication.id > last_id)
-                .order_by(RefundApplication.id).limit(BATCH)).unique().all()
-            if not batch:
-                return
-            for application in batch:
-                yield self._row(application)
-            # The session holds unmodified rows weakly: read batches do not pile up.
-            last_id = batch[-1].id
+        query = filtered(select(RefundApplication), self.args, self.scope)
+        for application in in_id_order(query, RefundApplication, BATCH):
+            yield self._row(application)
 
     def _row(self, a: RefundApplication) -> list:
         self.count += 1

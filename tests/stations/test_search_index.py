@@ -14,7 +14,7 @@ from service.extensions import db
 from service.models.revisions import STATIONS, Revision, RevisionPart
 from service.models.stations import SERVICE_BITS, Station, tile_col, tile_key
 from service.stations import index, search
-from tests.helpers import org_id
+from tests.helpers import explain, org_id
 from tests.stations.conftest import CENTRE, shanghai
 
 INDEX = "ix_stations_cell"
@@ -39,15 +39,6 @@ def many_stations(app, demo_orgs):
                                 else "ANALYZE"))
         db.session.commit()
     return 5000  # around the centre
-
-
-def explain(statement) -> list[dict]:
-    """The plan of `statement` as rows of dicts, in the dialect's own EXPLAIN."""
-    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
-    mysql = db.engine.dialect.name == "mysql"
-    result = db.session.connection().exec_driver_sql(
-        ("EXPLAIN " if mysql else "EXPLAIN QUERY PLAN ") + sql)
-    return [dict(row._mapping) for row in result]
 
 
 def assert_uses_cell_index(plan: list[dict], *, covering: bool = True) -> None:
