@@ -88,7 +88,13 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
 
 
 def _database_uri(url: str) -> str:
-    """Force utf8mb4 on MySQL connections: names and addresses are Chinese."""
+    """MySQL-family URLs in one form, with utf8mb4 (names and addresses are Chinese).
+
+    `mariadb+pymysql://` is read as `mysql+pymysql://`: the same driver and server, and every
+    MySQL setting here, column type and plan hint is keyed on the mysql dialect's name.
+    """
+    if url.startswith("mariadb"):
+        url = "mysql" + url.removeprefix("mariadb")
     if url.startswith("mysql") and "charset=" not in url:
         url += ("&" if "?" in url else "?") + "charset=utf8mb4"
     return url

@@ -15,7 +15,7 @@ from service.extensions import db
 from tests.servers import free_port
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-ON_MYSQL = TEST_DATABASE_URL.startswith("mysql")
+ON_MYSQL = TEST_DATABASE_URL.startswith(("mysql", "mariadb"))
 
 
 def _settings(database_url, tmp_path):

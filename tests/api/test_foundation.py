@@ -88,6 +88,12 @@ def test_production_refuses_default_secrets():
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("charset=utf8mb4")
 
 
+def test_a_mariadb_url_gets_the_mysql_settings():
+    config = load_config(environ={"DATABASE_URL": "mariadb+pymysql://u:p@db/union"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "mysql+pymysql://u:p@db/union?charset=utf8mb4"
+    assert config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"] == 5
+
+
 def test_default_database_is_sqlite_under_instance():
     config = load_config(environ={})
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
