@@ -9,15 +9,15 @@ from sqlalchemy import func, insert, select
 
 from bench.data import batches
 from bench.parallel import in_processes
-from service.auth import MEMBER, issue_token
+from service.core.pii import blind_index
 from service.domain.enums import OCCUPATIONS
 from service.domain.idcard import make_id_number, parse_id_number
 from service.extensions import db
+from service.identity.auth import MEMBER, issue_token
 from service.joining.membership import member_number
 from service.models.accounts import User
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org
-from service.pii import blind_index
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"

@@ -7,7 +7,7 @@ import time
 from sqlalchemy import func, select, text
 
 from bench.parallel import in_processes
-from service import clock
+from service.core import clock
 from service.demo.stations import generate_stations, insert_stations
 from service.domain.geo import EARTH_RADIUS_M
 from service.extensions import db

@@ -11,8 +11,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(overrides=config))
     app.json.ensure_ascii = False  # Chinese text as UTF-8, not \u escapes
 
-    from service import commands, errors, extensions, idempotency, input_guard, logs
+    from service import commands, extensions
     from service.api import register_blueprints
+    from service.core import logs
+    from service.web import errors, idempotency, input_guard
 
     logs.init_app(app)
     extensions.init_app(app)

@@ -91,7 +91,7 @@ def seed_demo_command():
               help="pause between polls when nothing is due")
 def worker_command(once, idle_seconds):
     """Deliver queued notifications as WeChat subscribe messages."""
-    from service.notifications import run_worker
+    from service.notifications.delivery import run_worker
 
     total = run_worker(once=once, idle_seconds=idle_seconds, report=click.echo)
     if once:

@@ -9,7 +9,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
-from service.database import Base
+from service.core.database import Base
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 

@@ -4,10 +4,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.auth import has_role
 from service.commands import create_admin
 from service.demo import DEMO_PASSWORD
 from service.extensions import db
+from service.identity.auth import has_role
 from service.models.accounts import ROLES, Admin
 from service.models.orgs import Org
 

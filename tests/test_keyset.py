@@ -5,9 +5,9 @@ from sqlalchemy import select, text
 
 from bench.data import load_refund_applications
 from bench.people import load_member_chunk
+from service.core.keyset import id_page, in_id_order
 from service.extensions import db
 from service.joining.export import roster_query
-from service.keyset import id_page, in_id_order
 from service.models.members import Member
 from service.models.orgs import Org, subtree_ids
 from service.models.refund_applications import RefundApplication

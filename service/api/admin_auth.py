@@ -8,14 +8,14 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.api.blueprint import Blueprint
-from service.api.limits import login_limit
 from service.api.schemas import OrgBriefSchema
-from service.auth import ADMIN, issue_token
-from service.database import utcnow
-from service.errors import abort
+from service.core.database import utcnow
 from service.extensions import db, limiter
+from service.identity.auth import ADMIN, issue_token
 from service.models.accounts import Admin
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.limits import login_limit
 
 blp = Blueprint("admin_auth", __name__, description="工会工作人员登录")
 

@@ -6,22 +6,22 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.stations import (
     StationChangeSchema,
     StationCreateSchema,
     StationSchema,
 )
-from service.auth import admin_required, current_admin, get_scoped, scope_org_ids
 from service.domain.stations import STATION_KINDS, STATION_STATUSES
-from service.errors import abort
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin, get_scoped, scope_org_ids
 from service.models.orgs import Org, subtree_ids
 from service.models.stations import Station
 from service.stations.values import apply_station
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.pages import paginate
 
 blp = Blueprint("admin_stations", __name__, description="站点台账（工作人员）")
 ROLE = "station_manager"

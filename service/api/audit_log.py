@@ -4,11 +4,11 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
-from service.auth import admin_required, current_admin, scope_org_ids
+from service.identity.auth import admin_required, current_admin, scope_org_ids
 from service.models.audit import AuditEntry
+from service.web.blueprint import Blueprint
+from service.web.pages import paginate
 
 blp = Blueprint("audit", __name__, description="审计日志")
 

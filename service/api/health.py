@@ -3,8 +3,8 @@
 from flask import Blueprint
 from sqlalchemy import text
 
-from service.errors import error_response
 from service.extensions import db
+from service.web.errors import error_response
 
 bp = Blueprint("health", __name__)
 

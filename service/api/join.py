@@ -4,9 +4,6 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from service.api.blueprint import Blueprint
-from service.api.limits import limit_submissions
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.join import (
     JoinApplicationFormSchema,
@@ -14,14 +11,17 @@ from service.api.schemas.join import (
     JoinSceneSchema,
     MemberCardSchema,
 )
-from service.auth import current_user, member_required
-from service.errors import abort
+from service.core.transactions import with_lock_retries
 from service.extensions import db
+from service.identity.auth import current_user, member_required
 from service.joining.applications import find_join_code, submit_application
 from service.joining.codes import count_scan
 from service.joining.membership import card_code_ttl, issue_card_code, member_of, org_brief
 from service.models.members import JoinApplication
-from service.transactions import with_lock_retries
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.limits import limit_submissions
+from service.web.pages import paginate
 from service.wechat.limits import SCENE_PATTERN
 
 blp = Blueprint("join", __name__, description="扫码入会")

@@ -4,17 +4,17 @@ from flask import Response
 from flask.views import MethodView
 from sqlalchemy import select
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.join import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
-from service.auth import admin_required, current_admin, get_scoped
-from service.errors import abort
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.codes import create_join_code, describe_codes, image_type
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.pages import paginate
 
 blp = Blueprint("join_codes", __name__, description="入会码")
 

@@ -4,9 +4,6 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import envelope
 from service.api.schemas.join import (
     JoinApplicationQuerySchema,
@@ -14,11 +11,14 @@ from service.api.schemas.join import (
     JoinDecisionSchema,
     JoinRejectSchema,
 )
-from service.auth import admin_required, current_admin, get_scoped
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.applications import approve, reject
 from service.joining.roster import common_filters
 from service.models.members import JoinApplication
+from service.web.blueprint import Blueprint
+from service.web.pages import paginate
 
 blp = Blueprint("join_review", __name__, description="入会审核")
 

@@ -5,16 +5,16 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.api.blueprint import Blueprint
-from service.api.limits import login_limit
-from service.auth import MEMBER, current_user, issue_token, member_required
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import blind_index
 from service.domain.masking import mask_phone
 from service.domain.phone import normalize_mobile
-from service.errors import abort
 from service.extensions import db, limiter, wechat
+from service.identity.auth import MEMBER, current_user, issue_token, member_required
 from service.models.accounts import User
-from service.pii import blind_index
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.limits import login_limit
 from service.wechat import InvalidCode
 
 blp = Blueprint("identity", __name__, description="小程序用户身份")

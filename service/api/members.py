@@ -4,9 +4,6 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import envelope
 from service.api.schemas.members import (
     MemberCardCheckSchema,
@@ -17,17 +14,20 @@ from service.api.schemas.members import (
     MemberSchema,
     MemberTransferInputSchema,
 )
-from service.auth import admin_required, current_admin, get_scoped, has_role
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.spreadsheets import xlsx_response
 from service.domain.hours import SHANGHAI
-from service.errors import abort
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin, get_scoped, has_role
 from service.joining.export import HEADER, roster_query, roster_rows
 from service.joining.membership import read_card_code, transfer_member
 from service.joining.roster import common_filters
 from service.models.members import Member
 from service.models.orgs import Org
-from service.spreadsheets import xlsx_response
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.pages import paginate
 
 blp = Blueprint("members", __name__, description="会员管理")
 

@@ -6,14 +6,14 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import DISTRICT, Id, PageArgs, envelope
-from service.auth import admin_required, get_scoped, scope_org_ids
-from service.errors import abort
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, get_scoped, scope_org_ids
 from service.models.orgs import ORG_KINDS, Org
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.pages import paginate
 
 blp = Blueprint("orgs", __name__, description="工会组织")
 

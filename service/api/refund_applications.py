@@ -4,9 +4,6 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service.api.blueprint import Blueprint
-from service.api.limits import limit_submissions
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.refund_applications import (
     RefundApplicationCreateSchema,
@@ -16,10 +13,9 @@ from service.api.schemas.refund_applications import (
     RefundAttachmentSchema,
     RefundUploadSchema,
 )
-from service.auth import current_user, member_required
-from service.database import utcnow
-from service.errors import abort
+from service.core.database import utcnow
 from service.extensions import db
+from service.identity.auth import current_user, member_required
 from service.models.refund_applications import RefundApplication, RefundAttachment
 from service.refunds import files, workflow
 from service.refunds.applications import (
@@ -31,6 +27,10 @@ from service.refunds.applications import (
     refuse_incomplete,
     refuse_unless_editable,
 )
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.limits import limit_submissions
+from service.web.pages import paginate
 
 blp = Blueprint("refund_applications", __name__, description="工会经费返还：申请、材料与提交")
 MAX_ATTACHMENTS = 20

@@ -4,8 +4,6 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
 from service.api.schemas.refunds import (
     RefundEnterpriseInSchema,
@@ -13,14 +11,16 @@ from service.api.schemas.refunds import (
     RefundEnterpriseUpdateSchema,
     RefundPolicySchema,
 )
-from service.auth import current_user, member_required
-from service.errors import abort
 from service.extensions import db
+from service.identity.auth import current_user, member_required
 from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise, RefundPolicy
 from service.refunds import enterprises
 from service.refunds.applications import own_enterprise, reassess
 from service.refunds.workflow import EDITABLE
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.pages import paginate
 
 blp = Blueprint("refund_enterprises", __name__, description="工会经费返还：企业登记与政策")
 

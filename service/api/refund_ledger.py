@@ -3,14 +3,14 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from service import audit
-from service.api.blueprint import Blueprint
 from service.api.schemas.refund_applications import RefundLedgerQuerySchema
-from service.auth import admin_required, current_admin
-from service.clock import today_shanghai
+from service.core.clock import today_shanghai
+from service.core.spreadsheets import XLSX_MIME, xlsx_response
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin
 from service.refunds.ledger import HEADER, LedgerRows, ledger_count, overview
-from service.spreadsheets import XLSX_MIME, xlsx_response
+from service.web.blueprint import Blueprint
 
 blp = Blueprint("refund_ledger", __name__, description="工会经费返还：台账与统计")
 STAFF_ROLES = ("refund_reviewer", "finance")

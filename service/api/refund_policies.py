@@ -3,15 +3,15 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from service import audit
-from service.api.blueprint import Blueprint
 from service.api.schemas.refunds import RefundPolicySchema, RefundPolicyUpdateSchema
-from service.auth import admin_required, current_admin
 from service.domain.errors import RuleViolation
-from service.errors import abort
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin
 from service.models.refunds import RefundPolicy
 from service.refunds.policies import refuse_overlap
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
 
 blp = Blueprint("refund_policies", __name__, description="工会经费返还：政策维护")
 POLICY_FIELDS = ("name", "period_start", "period_end", "apply_from", "apply_until",

@@ -3,9 +3,6 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.pages import paginate
 from service.api.schemas import envelope
 from service.api.schemas.refund_applications import (
     RefundAdminApplicationSchema,
@@ -16,17 +13,20 @@ from service.api.schemas.refund_applications import (
     RefundPaySchema,
     RefundReviewSchema,
 )
-from service.auth import admin_required, in_scope
-from service.clock import today_shanghai
-from service.database import utcnow
+from service.core.clock import today_shanghai
+from service.core.database import utcnow
 from service.domain.errors import RuleViolation
 from service.domain.refund_eligibility import format_yuan
-from service.errors import abort
 from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, in_scope
 from service.models.refund_applications import RefundApplication
 from service.refunds import files, workflow
 from service.refunds.applications import attachment_of
 from service.refunds.ledger import filtered
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.pages import paginate
 
 blp = Blueprint("refund_review", __name__, description="工会经费返还：审核与拨付")
 STAFF_ROLES = ("refund_reviewer", "finance")

@@ -10,12 +10,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from service import audit
-from service.api.blueprint import Blueprint
-from service.api.limits import limit_submissions
-from service.api.pages import paginate
 from service.api.schemas import PageArgs, envelope
-from service.auth import (
+from service.core.database import utcnow
+from service.extensions import db, wechat
+from service.identity import audit
+from service.identity.auth import (
     admin_required,
     current_admin,
     current_user,
@@ -23,11 +22,12 @@ from service.auth import (
     member_required,
     scope_org_ids,
 )
-from service.database import utcnow
-from service.errors import abort
-from service.extensions import db, wechat
 from service.models.station_feedback import FEEDBACK_STATUSES, FEEDBACK_TYPES, StationFeedback
 from service.models.stations import MOTHER_BABY_ROOM, Station
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
+from service.web.limits import limit_submissions
+from service.web.pages import paginate
 
 blp = Blueprint("station_feedback", __name__, description="站点反馈")
 

@@ -7,16 +7,16 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
 
-from service import audit
-from service.api.blueprint import Blueprint
 from service.api.schemas import Upload
-from service.auth import admin_required, current_admin
-from service.errors import abort
+from service.core.spreadsheets import XLSX_MIME
 from service.extensions import db
-from service.spreadsheets import XLSX_MIME
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin
 from service.stations.importer import MAX_ROWS, TooManyRows, import_ledger
 from service.stations.ledger import LedgerFileError, read_rows
 from service.stations.template import template_workbook
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
 
 blp = Blueprint("station_import", __name__, description="站点台账导入")
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024

@@ -4,7 +4,6 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload
 
-from service.api.blueprint import Blueprint
 from service.api.schemas import envelope
 from service.api.schemas.stations import (
     NearbyArgsSchema,
@@ -15,10 +14,11 @@ from service.api.schemas.stations import (
 )
 from service.domain.errors import RuleViolation
 from service.domain.geo import check_in_china, to_gcj02
-from service.errors import abort
 from service.extensions import db
 from service.models.stations import MOTHER_BABY_ROOM, SERVICE_BITS, Station
 from service.stations import search
+from service.web.blueprint import Blueprint
+from service.web.errors import abort
 
 blp = Blueprint("stations", __name__, description="爱心驿站与母婴室（地图查找）")
 

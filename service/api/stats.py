@@ -3,12 +3,12 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from service.api.blueprint import Blueprint
 from service.api.schemas import Id
-from service.auth import admin_required, current_admin, get_scoped
+from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.membership import org_brief
 from service.joining.stats import membership_overview
 from service.models.orgs import Org
+from service.web.blueprint import Blueprint
 
 blp = Blueprint("stats", __name__, description="统计")
 

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import blind_index
 from service.domain.idcard import make_id_number
 from service.extensions import db
 from service.joining.codes import create_join_code
@@ -14,7 +15,6 @@ from service.models.accounts import User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication
 from service.models.orgs import Org
-from service.pii import blind_index
 from service.wechat import WeChatError
 
 CODES = [("ZZ-MT", "美团外卖金水站"), ("ZZ-MT", "集中入会活动"), ("ZZ-ELM", "饿了么二七站"),

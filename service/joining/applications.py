@@ -7,11 +7,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import blind_index
 from service.domain.hours import SHANGHAI
 from service.domain.idcard import parse_id_number
 from service.domain.phone import normalize_mobile
-from service.errors import abort
 from service.extensions import db
 from service.joining.membership import make_member
 from service.models.accounts import Admin, User
@@ -19,7 +19,7 @@ from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org
 from service.models.outbox import enqueue
-from service.pii import blind_index
+from service.web.errors import abort
 
 OPTIONAL_FIELDS = ("employer", "household_type", "ethnicity", "political_status", "education",
                    "residence_district_code")

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select, select
 
+from service.core.keyset import in_id_order
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,
@@ -13,7 +14,6 @@ from service.domain.enums import (
 )
 from service.domain.hours import SHANGHAI
 from service.domain.masking import mask_id_number, mask_phone
-from service.keyset import in_id_order
 from service.models.members import Member
 from service.models.orgs import Org
 

@@ -7,13 +7,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.domain.hours import SHANGHAI
-from service.errors import abort
 from service.extensions import db
 from service.models.accounts import Admin, User
 from service.models.members import JoinApplication, Member, MemberTransfer, PersonDetails
 from service.models.orgs import Org
+from service.web.errors import abort
 
 PERSON_FIELDS = tuple(name for name in PersonDetails.__annotations__)
 

@@ -4,10 +4,10 @@ import re
 
 from sqlalchemy import Select
 
-from service.auth import get_scoped, scope_org_ids
+from service.core.pii import blind_index
 from service.domain.idcard import normalize_id_number
+from service.identity.auth import get_scoped, scope_org_ids
 from service.models.orgs import Org, subtree_ids
-from service.pii import blind_index
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _ID_NUMBER = re.compile(r"\d{17}[\dX]")

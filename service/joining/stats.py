@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.domain.enums import NEW_EMPLOYMENT_GROUPS
 from service.domain.hours import SHANGHAI
 from service.extensions import db

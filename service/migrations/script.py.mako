@@ -7,7 +7,7 @@ Create Date: ${create_date}
 import sqlalchemy as sa
 from alembic import op
 
-import service.database
+import service.core.database
 ${imports if imports else ""}
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

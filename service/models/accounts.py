@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import Encrypted
 from service.extensions import db
 from service.models.orgs import Org
-from service.pii import Encrypted
 
 ROLES = ("org_admin", "member_reviewer", "station_manager", "refund_reviewer", "finance")
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.extensions import db
 
 

@@ -5,13 +5,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import Encrypted
 from service.domain.enums import OCCUPATIONS
 from service.extensions import db
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
-from service.pii import Encrypted
 
 APPLICATION_STATUSES = ("pending", "approved", "rejected")
 MEMBER_STATUSES = ("active",)

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.refunds import Enterprise, RefundPolicy

@@ -14,10 +14,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import Encrypted
 from service.extensions import db
 from service.models.orgs import Org
-from service.pii import Encrypted
 
 SIZE_CLASSES = ("micro", "small", "medium", "large")
 

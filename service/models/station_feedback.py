@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.extensions import db
 from service.models.stations import Station
 

@@ -2,16 +2,16 @@
 
 from sqlalchemy import select
 
-from service.auth import current_user
-from service.clock import today_shanghai
+from service.core.clock import today_shanghai
 from service.domain.errors import RuleViolation
 from service.domain.refund_eligibility import assess
-from service.errors import abort
 from service.extensions import db
+from service.identity.auth import current_user
 from service.models.refund_applications import RefundApplication, RefundAttachment
 from service.models.refunds import Enterprise
 from service.refunds.policies import policy_for_year
 from service.refunds.workflow import EDITABLE
+from service.web.errors import abort
 
 REQUIRED_KINDS = {"tax_receipt": "缴费凭证/完税证明", "business_license": "营业执照",
                   "union_certificate": "工会法人资格证书"}

@@ -4,16 +4,16 @@ import re
 
 from sqlalchemy import select
 
-from service.clock import today_shanghai
+from service.core.clock import today_shanghai
 from service.domain.errors import RuleViolation
 from service.domain.phone import normalize_mobile
 from service.domain.sme import classify
 from service.domain.uscc import validate_union_uscc, validate_uscc
-from service.errors import abort
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise
+from service.web.errors import abort
 
 FIELDS = ("name", "uscc", "industry", "employees", "revenue_wan", "assets_wan",
           "district_code", "union_name", "union_uscc", "union_established_on",

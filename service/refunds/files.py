@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app, send_file
 from werkzeug.datastructures import FileStorage
 
-from service.errors import abort
+from service.web.errors import abort
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024

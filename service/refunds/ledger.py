@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from service.auth import scope_org_ids
+from service.core.keyset import in_id_order
 from service.domain.masking import mask_bank_account
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
-from service.keyset import in_id_order
+from service.identity.auth import scope_org_ids
 from service.models.refund_applications import RefundApplication
 from service.refunds.workflow import STATUS_LABELS
 

@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from service.clock import now_shanghai
+from service.core.clock import now_shanghai
 from service.domain.refund_eligibility import format_yuan
 from service.models.outbox import enqueue
 from service.models.refund_applications import RefundApplication

@@ -6,9 +6,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from service.domain.refund_eligibility import covers_year
-from service.errors import abort
 from service.extensions import db
 from service.models.refunds import RefundPolicy
+from service.web.errors import abort
 
 # The periods announced so far (DOMAIN.md). The fee threshold of the small-fee policy is
 # set locally: 10,000 yuan is a default for staff to change.

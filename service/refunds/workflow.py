@@ -3,11 +3,11 @@
 from flask import g
 from sqlalchemy import update
 
-from service.database import utcnow
-from service.errors import abort
+from service.core.database import utcnow
 from service.extensions import db
 from service.models.refund_applications import RefundApplication, RefundStatusChange
 from service.refunds.notices import RESULT_PHRASES, notify_result
+from service.web.errors import abort
 
 STATUS_LABELS = {"draft": "草稿", "submitted": "待审核", "approved": "审核通过",
                  "rejected": "已驳回", "paid": "已拨付"}

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from service.auth import scope_org_ids
 from service.domain.errors import RuleViolation
 from service.domain.geo import check_in_china
 from service.extensions import db
+from service.identity.auth import scope_org_ids
 from service.models.accounts import Admin
 from service.models.orgs import Org
 from service.models.stations import Station

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 
-from service import clock
+from service.core import clock
 from service.domain.geo import cell_row, haversine_m, to_e6
 from service.domain.hours import hours_text, is_open
 from service.extensions import db

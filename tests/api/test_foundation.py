@@ -68,7 +68,7 @@ def test_unhandled_exception_is_json_500_without_traceback(app, client, caplog):
     body = assert_error(response, 500, "internal_error")
     assert "secret internals" not in json.dumps(body)
     assert response.headers["X-Request-ID"] == "req-12345678"
-    logged = [r for r in caplog.records if r.name == "service.errors"]
+    logged = [r for r in caplog.records if r.name == "service.web.errors"]
     assert logged and logged[0].request_id == "req-12345678"
 
 

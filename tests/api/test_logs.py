@@ -3,7 +3,7 @@
 import json
 import logging
 
-from service.logs import JsonFormatter, redact
+from service.core.logs import JsonFormatter, redact
 
 
 def test_one_json_line_per_request_without_query_or_body(app, client, member, caplog):

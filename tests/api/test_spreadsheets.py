@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from service.spreadsheets import ROWS_PER_CHUNK, stream_xlsx
+from service.core.spreadsheets import ROWS_PER_CHUNK, stream_xlsx
 
 
 def test_workbook_reads_back_with_types_and_a_bold_footer():

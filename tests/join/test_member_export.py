@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from service.database import utcnow
+from service.core.database import utcnow
+from service.core.pii import blind_index
 from service.extensions import db
 from service.models.accounts import User
 from service.models.audit import AuditEntry
 from service.models.members import JoinApplication, Member
-from service.pii import blind_index
 from tests.helpers import assert_error, org_id
 from tests.join.helpers import applied, form, id_number
 

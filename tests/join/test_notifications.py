@@ -4,11 +4,17 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.extensions import db
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
-from service.notifications import MAX_ATTEMPTS, claim, claim_lease, deliver_due, retry_delay
+from service.notifications.delivery import (
+    MAX_ATTEMPTS,
+    claim,
+    claim_lease,
+    deliver_due,
+    retry_delay,
+)
 from tests.helpers import org_id
 from tests.join.helpers import applied, form
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.domain.hours import SHANGHAI
 from service.extensions import db
 from service.joining.stats import month_starts

@@ -3,12 +3,12 @@
 import pytest
 import sqlalchemy as sa
 
-from service.errors import ApiError
 from service.extensions import db
 from service.models.audit import AuditEntry
 from service.models.outbox import OutboxMessage
 from service.models.refund_applications import RefundApplication
 from service.refunds import workflow
+from service.web.errors import ApiError
 from tests.helpers import assert_error
 
 ADMIN = "/api/v1/admin/refunds/applications"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage, enqueue
-from service.notifications import UNCERTAIN
+from service.notifications.delivery import UNCERTAIN
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import zlib
 
 import requests
 
-from service.wechat.fake_state import tiny_png
+from service.wechat.fake.state import tiny_png
 
 
 def post(fake, path, body=None, **params):

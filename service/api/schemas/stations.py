@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from service import clock
 from service.api.schemas import DISTRICT, OrgBriefSchema
+from service.core import clock
 from service.domain.geo import MAX_RADIUS_M
 from service.domain.hours import hours_text, is_open
 from service.domain.stations import (

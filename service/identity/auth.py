@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from service.database import utcnow
-from service.errors import abort
+from service.core.database import utcnow
 from service.extensions import db
 from service.models.accounts import Admin, User
 from service.models.orgs import Org, subtree_ids
+from service.web.errors import abort
 
 MEMBER, ADMIN = "member", "admin"
 # org_admin runs its subtree's membership and stations; money needs its own roles.

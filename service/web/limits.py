@@ -3,8 +3,8 @@
 from flask import current_app
 from flask_limiter.util import get_remote_address
 
-from service.auth import principal_label
 from service.extensions import limiter
+from service.identity.auth import principal_label
 
 
 def login_limit() -> str:

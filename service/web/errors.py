@@ -9,7 +9,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from service.domain.errors import RuleViolation
-from service.validation_messages import field_message, schema_labels, translate_messages
+from service.web.validation_messages import field_message, schema_labels, translate_messages
 from service.wechat.errors import WeChatError, WeChatUnavailable
 
 log = logging.getLogger(__name__)

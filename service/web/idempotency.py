@@ -8,11 +8,11 @@ from flask import Flask, Response, g, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.auth import principal_label
-from service.database import utcnow
-from service.errors import abort
+from service.core.database import utcnow
 from service.extensions import db
+from service.identity.auth import principal_label
 from service.models.idempotency import IdempotentRequest
+from service.web.errors import abort
 
 HEADER = "Idempotency-Key"
 # A reservation older than this belongs to a request whose process died: take it over.

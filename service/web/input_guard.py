@@ -2,8 +2,8 @@
 
 from flask import Flask, request
 
-from service.errors import abort
-from service.validation_messages import label
+from service.web.errors import abort
+from service.web.validation_messages import label
 
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 

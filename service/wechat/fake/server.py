@@ -11,8 +11,8 @@ import time
 from flask import Flask, Response, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from service.wechat.fake_routes import error_answer, json_answer, register_wechat_routes
-from service.wechat.fake_state import FakeState
+from service.wechat.fake.routes import error_answer, json_answer, register_wechat_routes
+from service.wechat.fake.state import FakeState
 
 
 def create_fake_app(state: FakeState | None = None) -> Flask:

@@ -8,7 +8,7 @@ import time
 
 from flask import Flask, Response, request
 
-from service.wechat.fake_state import (
+from service.wechat.fake.state import (
     FakeState,
     fake_openid,
     fake_phone,

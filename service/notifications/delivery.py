@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from service.database import utcnow
+from service.core.database import utcnow
 from service.extensions import db, wechat
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage

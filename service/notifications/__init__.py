@@ -1,0 +1,1 @@
+"""WeChat subscribe messages queued in the outbox and delivered by the worker."""

@@ -1,0 +1,1 @@
+"""The HTTP pipeline: errors, validation messages, input guard, idempotency, blueprints, paging."""
