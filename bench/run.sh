@@ -8,6 +8,6 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y -qq --no-install-recommends wrk >/dev/null
 fi
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
+.venv/bin/python -m pip install --quiet --no-deps -e .
 exec .venv/bin/python -m bench.run --write BENCHMARKS.md "$@"

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+.venv/bin/python -m pip install --quiet --require-hashes -r requirements/runtime.txt
+.venv/bin/python -m pip install --quiet --no-deps -e .
 export FLASK_APP=wsgi
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
 export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}

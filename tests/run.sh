@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
+.venv/bin/python -m pip install --quiet --no-deps -e .
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"
