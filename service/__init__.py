@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service import commands, extensions
     from service.api import register_blueprints
     from service.core import logs
-    from service.web import errors, idempotency, input_guard
+    from service.web import docs, errors, idempotency, input_guard, security_headers
 
     logs.init_app(app)
     extensions.init_app(app)
@@ -22,5 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     input_guard.init_app(app)
     idempotency.init_app(app)
+    docs.init_app(app)
+    security_headers.init_app(app)
     commands.init_app(app)
     return app

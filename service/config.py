@@ -69,7 +69,7 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",  # service/web/docs.py
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides)

@@ -3,6 +3,7 @@
 # On SQLite by default; set TEST_DATABASE_URL=mysql+pymysql://... to run on MariaDB/MySQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash tests/system.sh
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
 .venv/bin/python -m pip install --quiet --no-deps -e .

@@ -14,10 +14,11 @@ from service.domain.enums import (
 )
 from service.domain.masking import mask_id_number, mask_phone
 from service.models.members import APPLICATION_STATUSES
+from service.web.validators import FullMatch
 from service.wechat.limits import SCENE_PATTERN
 
 PICK_AGAIN = "不在可选范围内，请重新选择"
-SCENE = validate.Regexp(SCENE_PATTERN.pattern + r"\Z", error="无效，请重新扫描入会码")
+SCENE = FullMatch(SCENE_PATTERN.pattern, error="无效，请重新扫描入会码")
 # Han characters (rare ones too), Latin letters, the middle dot of transliterated names.
 # A function, not validate.Regexp: the pattern would be published in the OpenAPI document,
 # and few generators understand ranges beyond the Basic Multilingual Plane.
