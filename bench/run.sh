@@ -7,7 +7,5 @@ if ! command -v wrk >/dev/null; then
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends wrk >/dev/null
 fi
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
-.venv/bin/python -m pip install --quiet --no-deps -e .
+bash deploy/venv.sh test
 exec .venv/bin/python -m bench.run --write BENCHMARKS.md "$@"

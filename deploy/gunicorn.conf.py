@@ -20,7 +20,9 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# One line per request comes from the app itself (logger service.access, with the request
+# id and the client address); set GUNICORN_ACCESS_LOG=- for gunicorn's own as well.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The path without the query string (%(U)s): queries may carry search terms.

@@ -4,8 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/system.sh
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
-.venv/bin/python -m pip install --quiet --no-deps -e .
+bash deploy/venv.sh test
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"

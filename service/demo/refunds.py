@@ -3,6 +3,7 @@
 import io
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -17,18 +18,19 @@ from service.refunds import files, workflow
 from service.refunds.applications import REQUIRED_KINDS, existing_application
 from service.refunds.enterprises import district_org
 from service.refunds.policies import ensure_default_policies, policy_for_year
+from service.wechat.fake.state import fake_openid
 
-# (owner openid, serial, name, industry, employees, revenue, assets, district, union founded)
+# (owner, serial, name, industry, employees, revenue, assets, district, union founded)
 ENTERPRISES = [
-    ("demo-owner-1", "001", "郑州金水云帆软件有限公司", "software_it", 18, "420", None,
+    ("owner1", "001", "郑州金水云帆软件有限公司", "software_it", 18, "420", None,
      "410105", date(2019, 5, 20)),
-    ("demo-owner-1", "002", "金水区花园路惠民便利店", "retail", 6, "80", None, "410105",
+    ("owner1", "002", "金水区花园路惠民便利店", "retail", 6, "80", None, "410105",
      date(2020, 3, 8)),
-    ("demo-owner-2", "003", "郑州金水鼎盛物业服务有限公司", "property_management", 120, "800",
+    ("owner2", "003", "郑州金水鼎盛物业服务有限公司", "property_management", 120, "800",
      None, "410105", date(2021, 6, 1)),
-    ("demo-owner-3", "004", "郑州二七福顺餐饮有限公司", "catering", 25, "300", None, "410103",
+    ("owner3", "004", "郑州二七福顺餐饮有限公司", "catering", 25, "300", None, "410103",
      date(2018, 11, 12)),
-    ("demo-owner-3", "005", "郑州二七德兴商贸有限公司", "wholesale", 8, "900", None, "410103",
+    ("owner3", "005", "郑州二七德兴商贸有限公司", "wholesale", 8, "900", None, "410103",
      date(2022, 4, 18)),
 ]
 # (enterprise serial, year, paid fen, the status to reach)
@@ -47,7 +49,9 @@ TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d494844520000000100000001080600
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _user(openid: str) -> User:
+def _user(owner: str) -> User:
+    """The owner's WeChat account: the one the fake WeChat gives the code `user-<owner>-1`."""
+    openid = fake_openid(current_app.config["WECHAT_APPID"], owner)
     user = db.session.scalar(select(User).where(User.openid == openid))
     if user is None:
         user = User(openid=openid)
@@ -57,13 +61,13 @@ def _user(openid: str) -> User:
 
 
 def _enterprise(row) -> Enterprise:
-    openid, serial, name, industry, employees, revenue, assets, district, founded = row
+    owner, serial, name, industry, employees, revenue, assets, district, founded = row
     uscc = make_uscc(f"91{district}MA9DEM{serial}")
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
     if enterprise is None:
         union_name = f"{name}工会委员会"
         enterprise = Enterprise(
-            user_id=_user(openid).id, org=district_org(district), name=name, uscc=uscc,
+            user_id=_user(owner).id, org=district_org(district), name=name, uscc=uscc,
             industry=industry, employees=employees, revenue_wan=revenue, assets_wan=assets,
             size_class=classify(industry, employees, revenue, assets), district_code=district,
             union_name=union_name, union_uscc=make_uscc(f"81{district}MC9DEM{serial}"),
@@ -132,5 +136,6 @@ def seed_refunds() -> list[str]:
         application = _application(enterprise, year, paid_fen, actors)
         _attach(application, list(REQUIRED_KINDS) if status != "draft" else ["tax_receipt"])
         _advance(application, status, actors)
-    return [f"refund demo: {len(ENTERPRISES)} enterprises (owners demo-owner-1..3), "
+    return [f"refund demo: {len(ENTERPRISES)} enterprises (their owners log in with the codes "
+            "user-owner1-N, user-owner2-N, user-owner3-N: any N, once each), "
             f"{len(APPLICATIONS)} applications in every state"]

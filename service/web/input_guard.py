@@ -34,6 +34,15 @@ def init_app(app: Flask) -> None:
     """Refuse NUL and other control characters in any JSON text, naming the field."""
 
     @app.before_request
+    def refuse_query_strings_that_are_not_utf8():
+        # nginx passes a typed query on byte for byte: UTF-8 is read as such, anything
+        # else is refused here rather than failing wherever the arguments are read.
+        try:
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            abort(400, "query_not_utf8", "网址中的查询参数不是有效的 UTF-8 文字，请检查后重试")
+
+    @app.before_request
     def refuse_control_characters():
         if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS"):
             return
