@@ -17,6 +17,10 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 
+# No control socket (gunicornc): signals do what operators need (HUP reloads), and two
+# instances on one host would otherwise share one socket path.
+control_socket_disable = True
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 
