@@ -1,10 +1,7 @@
 """A real MariaDB stopped and restarted under write load: 503s, recovery, no lost writes."""
 
-import shutil
-import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -15,24 +12,9 @@ from service import create_app
 from service.demo import DEMO_PASSWORD
 from service.demo.orgs import seed_orgs
 from service.extensions import db
-from tests.servers import ROOT, Gunicorn, free_port
+from tests.servers import Gunicorn
 
-SERVER = shutil.which("mariadbd") or (Path("/usr/sbin/mariadbd").exists() and "/usr/sbin/mariadbd")
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not SERVER, reason="MariaDB server is not installed")]
-MARIADB = ["bash", str(ROOT / "tests" / "mariadb.sh")]
-
-
-@pytest.fixture
-def own_mariadb(tmp_path):
-    """A MariaDB server of this test's own: (url, halt, serve)."""
-    data, port = tmp_path / "mariadb", str(free_port())
-    url = subprocess.run([*MARIADB, "start", str(data), port], check=True,
-                         capture_output=True, text=True).stdout.split()[-1]
-    yield (url,
-           lambda: subprocess.run([*MARIADB, "halt", str(data)], check=True),
-           lambda: subprocess.run([*MARIADB, "serve", str(data), port], check=True))
-    subprocess.run([*MARIADB, "stop", str(data)], check=False)
+pytestmark = pytest.mark.slow
 
 
 def test_writes_during_an_outage_are_refused_cleanly_and_none_is_lost(own_mariadb, tmp_path):
