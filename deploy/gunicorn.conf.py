@@ -1,9 +1,15 @@
 """Gunicorn settings for `gunicorn -c deploy/gunicorn.conf.py wsgi:app`."""
 
+import glob
 import multiprocessing
 import os
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Each worker writes its metrics to files here and GET /metrics sums them
+# (service/core/metrics.py). Made once per master, kept across reloads (HUP).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="union-metrics-")
 # Threads cover waits on MySQL and WeChat; processes cover the CPU.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
@@ -43,3 +49,18 @@ def post_worker_init(worker):
     from service.stations.index import warm
 
     warm(worker.wsgi)
+
+
+def on_starting(server):
+    """A fresh start counts from zero: empty the metrics folder of an earlier master."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in glob.glob(os.path.join(folder, "*.db")):
+        os.remove(name)
+
+
+def child_exit(server, worker):
+    """A worker gone: its gauges leave the sums (its counters stay counted)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

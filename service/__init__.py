@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service import commands, extensions
     from service.api import register_blueprints
     from service.core import logs
-    from service.web import docs, errors, idempotency, input_guard, security_headers
+    from service.web import docs, errors, idempotency, input_guard, metrics, security_headers
 
     logs.init_app(app)
     extensions.init_app(app)
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     input_guard.init_app(app)
     idempotency.init_app(app)
     docs.init_app(app)
+    metrics.init_app(app)
     security_headers.init_app(app)
     commands.init_app(app)
     return app

@@ -71,6 +71,11 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",  # service/web/docs.py
         "JSON_SORT_KEYS": False,
+        # GET /metrics: from these addresses (comma-separated, CIDR allowed), or with
+        # `Authorization: Bearer <METRICS_TOKEN>`; nobody else.
+        "METRICS_ALLOW": _env(environ, "METRICS_ALLOW",
+                              "" if env == "production" else "127.0.0.1,::1"),
+        "METRICS_TOKEN": _env(environ, "METRICS_TOKEN"),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import requests
 
+from service.core.metrics import WECHAT_CALLS
 from service.wechat.errors import (
     AccessTokenInvalid,
     WeChatError,
@@ -178,7 +179,20 @@ class WeChatClient:
         return self._call(name, "POST", path, params={"access_token": token},
                           json_body=payload, image=image)
 
-    def _call(self, name, method, path, *, params=None, json_body=None, image=False):
+    def _call(self, name, method, path, **kwargs):
+        outcome = "ok"
+        try:
+            return self._send(name, method, path, **kwargs)
+        except WeChatUnavailable:
+            outcome = "unavailable"
+            raise
+        except WeChatError as exc:
+            outcome = f"errcode_{exc.errcode}" if exc.errcode is not None else "refused"
+            raise
+        finally:
+            WECHAT_CALLS.labels(name, outcome).inc()
+
+    def _send(self, name, method, path, *, params=None, json_body=None, image=False):
         failure = None
         try:
             resp = self.session.request(method, self.api_base + path, params=params,
