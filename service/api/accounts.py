@@ -52,7 +52,8 @@ class Accounts(MethodView):
             current_admin(), data["username"], org, data["roles"],
             display_name=data["display_name"])
         db.session.commit()
-        return {**AccountSchema().dump(account), "initial_password": initial}
+        shown = {name: getattr(account, name) for name in AccountSchema._declared_fields}
+        return {**shown, "initial_password": initial}
 
 
 @blp.route("/admin/accounts/<int:account_id>")
