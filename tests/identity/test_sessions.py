@@ -57,6 +57,21 @@ def test_wrong_old_password_changes_nothing(client, staff):
     assert login(client, "jinshui_admin").status_code == 200
 
 
+def test_guessing_the_old_password_is_rate_limited(settings):
+    from service.demo.orgs import seed_orgs
+
+    settings.update(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app = create_app(settings)
+    with app.app_context():
+        seed_orgs(DEMO_PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    headers = bearer(login(client, "jinshui_admin"))
+    statuses = [change(client, headers, "Jinshui-2026!", old=f"guess-{n}").status_code
+                for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+
+
 @pytest.fixture
 def named_like_a_password(app, demo_orgs):
     with app.app_context():
