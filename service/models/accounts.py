@@ -45,7 +45,7 @@ class Admin(db.Model):
     locked_until: Mapped[datetime | None]
     # Bumped to revoke every token issued before (password change, reset, roles, disabling).
     token_version: Mapped[int] = mapped_column(Integer, default=1)
-    # The one session that survives the account's own password change (a token's "sid").
+    # The one session (a token's "i" claim) that survives the account's own password change.
     kept_session: Mapped[str | None] = mapped_column(String(32))
     # Set by a reset (and on a generated first password): staff routes refuse until changed.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
