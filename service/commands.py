@@ -1,17 +1,18 @@
 """Operator commands: `flask --app wsgi <command>`."""
 
-import secrets
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from service.domain.errors import RuleViolation
 from service.extensions import db
+from service.identity.accounts import create_account, new_account
 from service.models.accounts import ROLES, Admin
 from service.models.orgs import ORG_KINDS, Org
+from service.web.errors import ApiError
 
 org_cli = AppGroup("org", help="Union organisations.")
 admin_cli = AppGroup("admin", help="Staff accounts.")
@@ -50,27 +51,23 @@ def create_org_command(code, name, kind, parent_code, district_code, auto_approv
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def create_admin_command(username, org_code, roles, password_stdin):
-    """Create a staff account; prints a generated password unless one is piped in."""
+    """Create a staff account; prints a generated one-time password unless one is piped in."""
     org = find_org(org_code)
-    if db.session.scalar(select(Admin.id).where(Admin.username == username)):
-        raise click.ClickException(f"username {username} is taken")
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
-    create_admin(username, org, roles, password)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        _, initial = create_account(None, username, org, roles, password=password)
+    except (RuleViolation, ApiError) as exc:  # the same rules as the staff-account API
+        raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"admin {username} created in {org.code} with roles {', '.join(roles)}")
-    if not password_stdin:
-        click.echo(f"password: {password}")
+    if initial is not None:
+        click.echo("the password must be changed at the first sign-in")
+        click.echo(f"password: {initial}")
 
 
 def create_admin(username: str, org: Org, roles, password: str) -> Admin:
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    admin = Admin(username=username, org=org,
-                  password_hash=generate_password_hash(password, method=method))
-    admin.roles = roles
-    db.session.add(admin)
-    return admin
+    """A staff account for seed data and tests (no strength rule, no forced change)."""
+    return new_account(username, org, roles, password)
 
 
 @click.command("seed-demo")

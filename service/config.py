@@ -6,6 +6,7 @@ from pathlib import Path
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
 # 32 zero bytes, base64url: fine for a laptop, refused in production.
 DEFAULT_DATA_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+MAX_MEMBER_TOKEN_TTL_SECONDS = 7 * 24 * 3600
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -78,6 +79,9 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "METRICS_TOKEN": _env(environ, "METRICS_TOKEN"),
     }
     config.update(overrides)
+    if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
+        raise ConfigError(f"TOKEN_TTL_SECONDS must be at most {MAX_MEMBER_TOKEN_TTL_SECONDS} "
+                          "(7 days), the longest a member token may live")
     config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # Fail fast when the server is down, so /readyz answers instead of hanging.

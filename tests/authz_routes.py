@@ -316,3 +316,25 @@ ROUTES += [
     Route("GET", "/api/v1/admin/stations/import-template", MANAGERS, lambda c, w: (
         "/api/v1/admin/stations/import-template", None), scoped=False),
 ]
+
+
+def _account(ctx, where):
+    """A member_reviewer account at the own or other district, made by the city's org_admin."""
+    return ctx.once(("account", where), lambda: ctx.client.post(
+        "/api/v1/admin/accounts", headers=ctx.root_headers(), json={
+            "username": f"matrix_staff_{where}", "display_name": "矩阵审核员",
+            "org_id": ctx.org(where), "roles": ["member_reviewer"]}).get_json()["id"])
+
+
+ACCOUNT_ADMINS = ("org_admin",)
+ROUTES += [
+    Route("GET", "/api/v1/admin/accounts", ACCOUNT_ADMINS, lambda c, w: (
+        f"/api/v1/admin/accounts?org_id={c.org(w)}", None)),
+    Route("POST", "/api/v1/admin/accounts", ACCOUNT_ADMINS, lambda c, w: (
+        "/api/v1/admin/accounts", {"username": f"matrix_new_{w}", "display_name": "新同事",
+                                   "org_id": c.org(w), "roles": ["station_manager"]})),
+    Route("PATCH", "/api/v1/admin/accounts/<int:account_id>", ACCOUNT_ADMINS, lambda c, w: (
+        f"/api/v1/admin/accounts/{_account(c, w)}", {"display_name": "改名"})),
+    Route("POST", "/api/v1/admin/accounts/<int:account_id>/reset-password", ACCOUNT_ADMINS,
+          lambda c, w: (f"/api/v1/admin/accounts/{_account(c, w)}/reset-password", None)),
+]

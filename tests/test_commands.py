@@ -16,12 +16,13 @@ def test_bootstrap_root_org_and_first_admin(app, client, runner):
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["admin", "create", "--username", "root", "--org", "ZZ",
                                  "--role", "org_admin", "--role", "finance",
-                                 "--password-stdin"], input="correct horse battery\n")
+                                 "--password-stdin"], input="Correct horse battery 9\n")
     assert result.exit_code == 0, result.output
-    assert "correct horse" not in result.output
+    assert "orrect horse" not in result.output
     login = client.post("/api/v1/admin/auth/login",
-                        json={"username": "root", "password": "correct horse battery"})
+                        json={"username": "root", "password": "Correct horse battery 9"})
     assert login.status_code == 200
+    assert login.get_json()["must_change_password"] is False, "the operator chose it"
     assert login.get_json()["admin"]["roles"] == ["org_admin", "finance"]
     orgs = client.get("/api/v1/admin/orgs",
                       headers={"Authorization": f"Bearer {login.get_json()['token']}"})
@@ -51,6 +52,28 @@ def test_generated_password_is_printed_once(runner, client):
     password = result.output.strip().splitlines()[-1].removeprefix("password: ")
     login = client.post("/api/v1/admin/auth/login", json={"username": "ops", "password": password})
     assert login.status_code == 200
+    assert login.get_json()["must_change_password"] is True, "a generated password is one-time"
+
+
+def test_admin_create_uses_the_account_rules(app, runner):
+    runner.invoke(args=["org", "create", "--code", "ZZ", "--name", "a", "--kind",
+                        "city_federation"])
+
+    def create(username, password):
+        return runner.invoke(args=["admin", "create", "--username", username, "--org", "ZZ",
+                                   "--role", "org_admin", "--password-stdin"],
+                             input=password + "\n")
+
+    weak = create("root", "correct horse battery")
+    assert weak.exit_code != 0 and "至少3类" in weak.output
+    same = create("ops.admin.1", "OPS.ADMIN.1")
+    assert same.exit_code != 0 and "不能与用户名相同" in same.output
+    assert "小写字母开头" in create("Root", "Str0ng-enough!").output
+    assert create("root", "Str0ng-enough!").exit_code == 0
+    taken = create("root", "Str0ng-enough!")
+    assert taken.exit_code != 0 and "已被使用" in taken.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Admin)) == 1
 
 
 def test_seed_demo_is_idempotent(app, runner):

@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
 def _resources():
     """(module, url prefix) of every API resource group."""
     from service.api import (
+        accounts,
         admin_auth,
         admin_stations,
         audit_log,
@@ -53,6 +54,7 @@ def _resources():
         (stations, "/stations"),
         (station_feedback, ""),
         (admin_auth, "/admin/auth"),
+        (accounts, ""),
         (orgs, "/admin/orgs"),
         (join_codes, "/admin"),
         (join_review, "/admin/join/applications"),

@@ -42,6 +42,7 @@ class AdminLoginResultSchema(Schema):
     token = fields.String()
     expires_in = fields.Integer()
     admin = fields.Nested(AdminSchema)
+    must_change_password = fields.Boolean()
 
 
 def _login_account_key() -> str:
@@ -75,7 +76,8 @@ class AdminLogin(MethodView):
         admin.last_login_at = now
         db.session.commit()
         token, expires_in = issue_token(ADMIN, admin.id, admin.token_version)
-        return {"token": token, "expires_in": expires_in, "admin": admin}
+        return {"token": token, "expires_in": expires_in, "admin": admin,
+                "must_change_password": admin.must_change_password}
 
 
 def _count_failure(admin: Admin) -> None:

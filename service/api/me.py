@@ -82,7 +82,7 @@ class WeChatLogin(MethodView):
         user = _user_for_openid(session["openid"], session.get("unionid"))
         user.last_login_at = utcnow()
         db.session.commit()
-        token, expires_in = issue_token(MEMBER, user.id)
+        token, expires_in = issue_token(MEMBER, user.id, user.token_version)
         return {"token": token, "expires_in": expires_in, "user": describe(user)}
 
 

@@ -1,6 +1,7 @@
 """Who is calling: signed bearer tokens, the two principal kinds, roles and org scope."""
 
 import functools
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app, g, request
@@ -23,6 +24,7 @@ class Claims:
     kind: str
     subject: int
     version: int
+    session: str | None = None  # one per sign-in; the session kept by a password change
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -31,7 +33,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def issue_token(kind: str, subject: int, version: int = 1) -> tuple[str, int]:
     """A signed token and its lifetime in seconds."""
-    return _serializer().dumps({"k": kind, "s": subject, "v": version}), _ttl(kind)
+    claims = {"k": kind, "s": subject, "v": version, "i": secrets.token_hex(8)}
+    return _serializer().dumps(claims), _ttl(kind)
 
 
 def read_claims() -> Claims | None:
@@ -44,7 +47,7 @@ def read_claims() -> Claims | None:
     if scheme.lower() == "bearer" and token:
         try:
             data, signed_at = _serializer().loads(token.strip(), return_timestamp=True)
-            claims = Claims(data["k"], int(data["s"]), int(data.get("v", 1)))
+            claims = Claims(data["k"], int(data["s"]), int(data.get("v", 1)), data.get("i"))
             if (utcnow() - signed_at).total_seconds() > _ttl(claims.kind):
                 raise SignatureExpired("token expired")
         except (BadSignature, KeyError, TypeError, ValueError):
@@ -82,21 +85,33 @@ def current_user() -> User:
     if "user" not in g:
         claims = _require(MEMBER)
         user = db.session.get(User, claims.subject)
-        if user is None:
+        if user is None or user.token_version != claims.version:
             abort(401, "token_invalid", "登录已失效，请重新登录")
         g.user = user
     return g.user
 
 
-def current_admin() -> Admin:
-    """The staff account behind an admin token (401/403 otherwise)."""
+def current_admin(*, pending_password_ok: bool = False) -> Admin:
+    """The staff account behind an admin token (401/403 otherwise).
+
+    An account whose password was reset gets 403 `password_change_required` until it
+    changes it; only the password route passes `pending_password_ok`.
+    """
     if "admin" not in g:
         claims = _require(ADMIN)
         admin = db.session.get(Admin, claims.subject)
-        if admin is None or not admin.is_active or admin.token_version != claims.version:
+        if admin is None or not admin.is_active or not _admin_token_current(admin, claims):
             abort(401, "token_invalid", "登录已失效，请重新登录")
         g.admin = admin
+    if g.admin.must_change_password and not pending_password_ok:
+        abort(403, "password_change_required", "请先修改初始密码，再进行其他操作")
     return g.admin
+
+
+def _admin_token_current(admin: Admin, claims: Claims) -> bool:
+    # Issued since the last revocation, or the session that changed the password itself.
+    return admin.token_version == claims.version or (
+        admin.kept_session is not None and claims.session == admin.kept_session)
 
 
 def has_role(admin: Admin, role: str) -> bool:
@@ -122,13 +137,13 @@ def member_required(view):
     return _document(wrapper, (401, 403))
 
 
-def admin_required(*roles: str):
+def admin_required(*roles: str, pending_password_ok: bool = False):
     """Only staff with one of `roles` (any staff when none is named) open this view."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            admin = current_admin()
+            admin = current_admin(pending_password_ok=pending_password_ok)
             if roles and not any(has_role(admin, role) for role in roles):
                 abort(403, "role_required", "当前账号没有此操作的权限")
             return view(*args, **kwargs)

@@ -25,6 +25,8 @@ class User(db.Model):
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Bumped by "log out everywhere": every token issued before stops working.
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Admin(db.Model):
@@ -41,8 +43,12 @@ class Admin(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
-    # Bumped to revoke every token issued before (password change, deactivation).
+    # Bumped to revoke every token issued before (password change, reset, roles, disabling).
     token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The one session (a token's "i" claim) that survives the account's own password change.
+    kept_session: Mapped[str | None] = mapped_column(String(32))
+    # Set by a reset (and on a generated first password): staff routes refuse until changed.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -18,7 +18,9 @@ def test_login_returns_token_org_and_roles(client, demo_orgs):
     assert body["admin"]["username"] == "jinshui_reviewer"
     assert body["admin"]["org"]["name"] == "金水区总工会"
     assert body["admin"]["roles"] == ["member_reviewer"]
-    assert "password" not in response.get_data(as_text=True)
+    assert body["must_change_password"] is False
+    assert DEMO_PASSWORD not in response.get_data(as_text=True)
+    assert "hash" not in response.get_data(as_text=True)
 
 
 def test_wrong_password_and_unknown_user_answer_alike(client, demo_orgs):
