@@ -7,6 +7,8 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 export FLASK_APP=wsgi
+# The demo runs with the development defaults (published keys): never a production setting.
+export SERVICE_ENV=development
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
 export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
 

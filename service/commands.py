@@ -79,6 +79,8 @@ def seed_demo_command():
     """Load the demo data set (idempotent) and print the demo accounts."""
     from service.demo import seed
 
+    if current_app.config["SERVICE_ENV"] == "production":
+        raise click.ClickException("seed-demo 在生产环境中被拒绝：演示数据带有公开的管理员密码")
     for line in seed():
         click.echo(line)
     db.session.commit()
@@ -97,6 +99,22 @@ def worker_command(once, idle_seconds):
     if once:
         click.echo(f"delivered: sent={total['sent']} not_subscribed={total['not_subscribed']} "
                    f"retry={total['retry']} failed={total['failed']}")
+
+
+@click.command("check-config")
+def check_config_command():
+    """Check the configuration in the environment: every problem at once, exit 1 if any.
+
+    A plugin command (setup.cfg), so it runs even when the app itself refuses to start."""
+    from service.config import read_config
+
+    config, problems = read_config(dns_failure_is_problem=True)
+    if problems:
+        click.echo(f"配置有 {len(problems)} 项问题，服务不会启动:")
+        for problem in problems:
+            click.echo(f"  - {problem}")
+        raise SystemExit(1)
+    click.echo(f"配置检查通过 (SERVICE_ENV={config['SERVICE_ENV']})")
 
 
 def init_app(app: Flask) -> None:
