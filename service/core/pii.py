@@ -12,6 +12,9 @@ from sqlalchemy import String, TypeDecorator
 from service.config import ConfigError
 from service.config_rules import decode_key, key_entries
 
+# Column info naming the encrypted column a blind index is computed from (`flask pii reindex`).
+BLIND_INDEX_OF = "blind_index_of"
+
 
 def _decode_keys(name: str, value: str | None) -> list[bytes]:
     entries = key_entries(value)
@@ -87,6 +90,11 @@ def blind_index(purpose: str, value: str | None) -> str | None:
 def blind_indexes(purpose: str, value: str) -> list[str]:
     """Every blind index `value` may be stored under (the current key's first)."""
     return keyring().blind_indexes(purpose, value)
+
+
+def blind_index_of(source: str) -> dict:
+    """`info` for a blind-index column of the encrypted column `source` (its purpose too)."""
+    return {BLIND_INDEX_OF: source}
 
 
 def blind_match(column, purpose: str, value: str):
