@@ -81,12 +81,17 @@ def test_rotate_and_reindex_then_retire_the_old_keys(app, settings, people, wech
     client, staff = both.test_client(), StaffLogin(both.test_client())
     found = client.get(MEMBERS, query_string={"q": id_number(1)}, headers=staff("city_admin"))
     assert found.get_json()["total"] == 1, "old blind indexes still match while reindexing"
+    mt, member = org_id(both, "ZZ-MT"), MemberLogin(client)
+    assert_error(apply(client, member("dave"), form({"org_id": mt}, seq=1)), 409,
+                 "already_member")
+    assert_error(apply(client, member("erin"), form({"org_id": mt}, seq=2)), 409,
+                 "application_pending")
     rotated = both.test_cli_runner().invoke(args=["pii", "rotate"])
     assert rotated.exit_code == 0, rotated.output
     assert "members: 1 re-encrypted, 0 already current" in rotated.output
     assert "join_applications: 3 re-encrypted" in rotated.output
     assert "refund_enterprises: 1 re-encrypted" in rotated.output
-    assert "users: 1 re-encrypted, 2 already current" in rotated.output
+    assert "users: 1 re-encrypted, 4 already current" in rotated.output
     reindexed = both.test_cli_runner().invoke(args=["pii", "reindex"])
     assert reindexed.exit_code == 0, reindexed.output
     assert "join_applications: 3 re-indexed" in reindexed.output

@@ -69,28 +69,30 @@ def _batches(run: Run, table: Table, *columns) -> Iterator[list]:
         after = rows[-1].id
 
 
-def _rewrite(table: Table, row_id: int, values: dict) -> None:
+def _rewrite_stale(run: Run, table: Table, columns: list, stale_of) -> None:
+    """Walk `table`; where `stale_of(row)` gives new values, write them."""
     # Columns with an onupdate (updated_at) keep their value: nobody changed the record.
     kept = {c.name: c for c in table.columns if c.onupdate is not None}
-    db.session.execute(update(table).where(table.c.id == row_id).values(**values, **kept))
+    for rows in _batches(run, table, *columns):
+        changed = 0
+        for row in rows:
+            if stale := stale_of(row):
+                db.session.execute(update(table).where(table.c.id == row.id)
+                                   .values(**stale, **kept))
+                changed += 1
+        run.count(table, changed, len(rows) - changed)
 
 
 def rotate(run: Run) -> Run:
     """Re-encrypt every value not sealed by the newest DATA_KEY (counts: rows rewritten,
-    rows already current)."""
+    rows already current). Values go back as plaintext: the column type seals them anew."""
     ring = keyring()
     for table, columns in encrypted_columns().items():
+        def stale_of(row, columns=columns):
+            return {c.name: ring.decrypt(value) for c in columns
+                    if (value := getattr(row, c.name)) is not None and not ring.is_current(value)}
         raw = [type_coerce(c, String).label(c.name) for c in columns]
-        for rows in _batches(run, table, *raw):
-            changed = 0
-            for row in rows:
-                stale = {c.name: ring.decrypt(value) for c in columns
-                         if (value := getattr(row, c.name)) is not None
-                         and not ring.is_current(value)}
-                if stale:  # written back as plaintext: the column type seals it anew
-                    _rewrite(table, row.id, stale)
-                    changed += 1
-            run.count(table, changed, len(rows) - changed)
+        _rewrite_stale(run, table, raw, stale_of)
     return run
 
 
@@ -100,19 +102,14 @@ def reindex(run: Run) -> Run:
     slot) stays empty."""
     ring = keyring()
     for table, pairs in blind_index_columns().items():
+        def stale_of(row, pairs=pairs):
+            fresh = {index.name: ring.blind_index(source.name, getattr(row, source.name))
+                     for index, source in pairs
+                     if getattr(row, index.name) is not None
+                     and getattr(row, source.name) is not None}
+            return {name: value for name, value in fresh.items()
+                    if getattr(row, name) != value}
         sources = {source.name: source for _, source in pairs}
-        for rows in _batches(run, table, *sources.values(), *(index for index, _ in pairs)):
-            changed = 0
-            for row in rows:
-                stale = {}
-                for index, source in pairs:
-                    stored, value = getattr(row, index.name), getattr(row, source.name)
-                    if stored is not None and value is not None:
-                        fresh = ring.blind_index(source.name, value)
-                        if fresh != stored:
-                            stale[index.name] = fresh
-                if stale:
-                    _rewrite(table, row.id, stale)
-                    changed += 1
-            run.count(table, changed, len(rows) - changed)
+        _rewrite_stale(run, table, [*sources.values(), *(index for index, _ in pairs)],
+                       stale_of)
     return run
