@@ -27,7 +27,7 @@ class ConfigError(RuntimeError):
 
     def __str__(self) -> str:
         lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        return f"配置有误，服务拒绝启动（{len(self.problems)} 项）:\n{lines}"
+        return f"配置有误（{len(self.problems)} 项）:\n{lines}"
 
 
 class _Reader:
