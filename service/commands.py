@@ -109,7 +109,7 @@ def check_config_command():
     A plugin command (setup.cfg), so it runs even when the app itself refuses to start."""
     from service.config import read_config
 
-    config, problems = read_config(dns_failure_is_problem=True)
+    config, problems = read_config(thorough=True)
     if problems:
         click.echo(f"配置有 {len(problems)} 项问题，服务不会启动:")
         for problem in problems:

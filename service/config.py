@@ -70,13 +70,15 @@ def service_env(overrides: dict, environ) -> tuple[str | None, list[str]]:
 
 
 def read_config(overrides: dict | None = None, environ=None,
-                dns_failure_is_problem: bool = False) -> tuple[dict, list[str]]:
+                thorough: bool = False) -> tuple[dict, list[str]]:
     """The settings and every problem found with them (none: the app may start).
 
     An unknown SERVICE_ENV is judged by the production rules as well, so an operator who
-    wrote `Production` sees at once everything else production would refuse.
+    wrote `Production` sees at once everything else production would refuse. `thorough`
+    (`flask check-config`) also reports a WeChat host that does not resolve and variables
+    that nearly spell a setting's name.
     """
-    from service.config_rules import key_format_problems, production_problems
+    from service.config_rules import key_format_problems, misspelled_names, production_problems
 
     environ = os.environ if environ is None else environ
     overrides = overrides or {}
@@ -98,7 +100,9 @@ def read_config(overrides: dict | None = None, environ=None,
                                f"请写 {' / '.join(_LOG_LEVELS)} 之一")
     problems += reader.problems + key_format_problems(config)
     if env in (None, "production"):
-        problems += production_problems(config, dns_failure_is_problem)
+        problems += production_problems(config, dns_failure_is_problem=thorough)
+    if thorough:
+        problems += misspelled_names(config, environ)
     return config, problems
 
 

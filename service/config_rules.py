@@ -10,6 +10,7 @@ check-config` also reports a host that does not resolve.
 
 import base64
 import binascii
+import difflib
 import hashlib
 import ipaddress
 import math
@@ -36,6 +37,25 @@ def _published_key(words: str) -> bytes:
 # Keys printed in this repository (defaults, benchmarks): anyone can read them.
 _KNOWN_KEYS = {bytes(32), _published_key("bench data key"),
                _published_key("bench blind index key")}
+
+
+# Variables read outside load_config (deploy/gunicorn.conf.py, the Flask CLI).
+_OTHER_NAMES = {"SERVICE_ENV", "DATABASE_URL", "FLASK_APP", "FORWARDED_ALLOW_IPS",
+                "GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT",
+                "GUNICORN_MAX_REQUESTS", "GUNICORN_ACCESS_LOG", "GUNICORN_LOG_LEVEL"}
+
+
+def misspelled_names(config: dict, environ) -> list[str]:
+    """Variables that are not settings but nearly spell one (`RATELIMIT_ENABLE`): their
+    value would be ignored without a word. Only `flask check-config` reports them."""
+    known = set(config) | _OTHER_NAMES
+    problems = []
+    for name in sorted(environ):
+        if name not in known and name.isupper():
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+            if close:
+                problems.append(f"{name} 不是本服务的设置，会被忽略：是否想写 {close[0]}？")
+    return problems
 
 
 def decode_key(text: str) -> bytes:

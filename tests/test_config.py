@@ -168,6 +168,15 @@ def test_numbers_and_log_level_are_checked_by_name():
         assert any(p.startswith(name) for p in found), (name, found)
 
 
+def test_check_config_names_a_variable_that_nearly_spells_a_setting():
+    environ = {"SERVICE_ENV": "development", "RATELIMIT_ENABLE": "0", "REDIS_URI": "redis://x"}
+    result = CliRunner().invoke(check_config_command, env=environ)
+    assert result.exit_code == 1, result.output
+    assert "RATELIMIT_ENABLE 不是本服务的设置" in result.output
+    assert "是否想写 RATELIMIT_ENABLED" in result.output
+    assert "是否想写 REDIS_URL" in result.output
+
+
 def env_example() -> dict:
     environ = {}
     for line in (ROOT / "deploy/env.example").read_text().splitlines():
