@@ -24,7 +24,8 @@ done
 
 bash deploy/venv.sh runtime
 export FLASK_APP=wsgi
-export SERVICE_ENV=${SERVICE_ENV:-development}
+# The demo runs with the development defaults (published keys): never a production setting.
+export SERVICE_ENV=development
 export GUNICORN_BIND=${GUNICORN_BIND:-$host:$port}
 export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
 mkdir -p instance

@@ -43,6 +43,13 @@ access_log_format = (
 )
 
 
+def on_starting(server):
+    """Refuse to start, listing every configuration problem, before forking any worker."""
+    from service.config import load_config
+
+    load_config()  # a ConfigError: gunicorn prints "Error: <the problems>" and exits 1
+
+
 def post_worker_init(worker):
     """Each worker starts reading the public stations for nearby search at once, in the
     background (STATION_INDEX_WARM), instead of with its first searches."""

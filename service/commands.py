@@ -16,6 +16,7 @@ from service.web.errors import ApiError
 
 org_cli = AppGroup("org", help="Union organisations.")
 admin_cli = AppGroup("admin", help="Staff accounts.")
+pii_cli = AppGroup("pii", help="Personal data at rest: key rotation.")
 
 
 def find_org(code: str) -> Org:
@@ -76,6 +77,8 @@ def seed_demo_command():
     """Load the demo data set (idempotent) and print the demo accounts."""
     from service.demo import seed
 
+    if current_app.config["SERVICE_ENV"] == "production":
+        raise click.ClickException("seed-demo 在生产环境中被拒绝：演示数据带有公开的管理员密码")
     for line in seed():
         click.echo(line)
     db.session.commit()
@@ -96,7 +99,64 @@ def worker_command(once, idle_seconds):
                    f"retry={total['retry']} failed={total['failed']}")
 
 
+@click.command("check-config")
+def check_config_command():
+    """Check the configuration in the environment: every problem at once, exit 1 if any.
+
+    A plugin command (setup.cfg), so it runs even when the app itself refuses to start."""
+    from service.config import read_config
+
+    config, problems = read_config(thorough=True)
+    if problems:
+        click.echo(f"配置有 {len(problems)} 项问题，服务不会启动:")
+        for problem in problems:
+            click.echo(f"  - {problem}")
+        raise SystemExit(1)
+    click.echo(f"配置检查通过 (SERVICE_ENV={config['SERVICE_ENV']})")
+
+
+def _walk(step, label: str, batch_size: int, max_batches: int | None) -> None:
+    from service.config import ConfigError
+    from service.core.rotation import Run
+
+    try:
+        run = step(Run(batch_size=batch_size, max_batches=max_batches))
+    except ConfigError as exc:  # a value under a key no longer configured
+        raise click.ClickException(str(exc)) from exc
+    for table, (changed, unchanged) in run.counts.items():
+        click.echo(f"{table}: {changed} {label}, {unchanged} already current")
+    if run.stopped:
+        click.echo(f"stopped after {run.batches} batches: run the command again to finish")
+    else:
+        click.echo("done")
+
+
+def _batch_options(command):
+    command = click.option("--max-batches", type=click.IntRange(min=1),
+                           help="stop after this many batches (run again to go on)")(command)
+    return click.option("--batch-size", default=500, show_default=True,
+                        type=click.IntRange(min=1), help="rows per transaction")(command)
+
+
+@pii_cli.command("rotate")
+@_batch_options
+def rotate_command(batch_size, max_batches):
+    """Re-encrypt every personal value under the newest (first) DATA_KEY; safe to rerun."""
+    from service.core.rotation import rotate
+
+    _walk(rotate, "re-encrypted", batch_size, max_batches)
+
+
+@pii_cli.command("reindex")
+@_batch_options
+def reindex_command(batch_size, max_batches):
+    """Rebuild every blind index under the newest (first) BLIND_INDEX_KEY; safe to rerun."""
+    from service.core.rotation import reindex
+
+    _walk(reindex, "re-indexed", batch_size, max_batches)
+
+
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
-    for command in (org_cli, admin_cli, seed_demo_command, worker_command):
+    for command in (org_cli, admin_cli, pii_cli, seed_demo_command, worker_command):
         app.cli.add_command(command)

@@ -1,67 +1,163 @@
-"""Configuration read from the environment when the app is built, never at import."""
+"""Configuration read from the environment when the app is built, never at import.
+
+Every problem is collected first and reported together: `create_app` refuses to start with
+all of them, and `flask check-config` prints them for an operator (service/commands.py).
+"""
 
 import os
 from pathlib import Path
 
+ENVIRONMENTS = ("development", "testing", "production")
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
-# 32 zero bytes, base64url: fine for a laptop, refused in production.
+# 32 zero bytes, base64url: fine for a laptop, refused in production. The blind index of a
+# laptop's database stays under the same zero key it always had.
 DEFAULT_DATA_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+DEFAULT_BLIND_INDEX_KEY = DEFAULT_DATA_KEY
 MAX_MEMBER_TOKEN_TTL_SECONDS = 7 * 24 * 3600
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(RuntimeError):
-    """The configuration is unsafe or incomplete."""
+    """The configuration is unsafe or incomplete; `problems` lists each finding."""
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __str__(self) -> str:
+        lines = "\n".join(f"  - {problem}" for problem in self.problems)
+        return f"配置有误（{len(self.problems)} 项）:\n{lines}"
 
 
-def _env(environ, name, default=None):
-    value = environ.get(name, "").strip()
-    return value or default
+class _Reader:
+    """Reads variables, noting a problem (with the variable's name) for any unusable value."""
+
+    def __init__(self, environ):
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def text(self, name, default=None):
+        value = self.environ.get(name, "").strip()
+        return value or default
+
+    def flag(self, name, default: bool) -> bool:
+        value = self.text(name, "").lower()
+        if not value:
+            return default
+        if value not in _TRUE + _FALSE:
+            self.problems.append(f"{name}={value!r} 无法识别：请写 1 或 0（true/false）")
+            return default
+        return value in _TRUE
+
+    def number(self, name, default: str, kind=int):
+        value = self.text(name, default)
+        try:
+            return kind(value)
+        except ValueError:
+            self.problems.append(f"{name}={value!r} 不是数字")
+            return kind(default)
+
+
+def service_env(overrides: dict, environ) -> tuple[str | None, list[str]]:
+    """SERVICE_ENV, or None and the problem when it is unset or not one of ENVIRONMENTS."""
+    env = overrides.get("SERVICE_ENV") or environ.get("SERVICE_ENV", "").strip()
+    if env in ENVIRONMENTS:
+        return env, []
+    shown = repr(env) if env else "未设置"
+    return None, [f"SERVICE_ENV {shown}：必须明确设置为 {' / '.join(ENVIRONMENTS)} 之一"
+                  "（区分大小写），服务拒绝在未知环境下启动"]
+
+
+def read_config(overrides: dict | None = None, environ=None,
+                thorough: bool = False) -> tuple[dict, list[str]]:
+    """The settings and every problem found with them (none: the app may start).
+
+    An unknown SERVICE_ENV is judged by the production rules as well, so an operator who
+    wrote `Production` sees at once everything else production would refuse. `thorough`
+    (`flask check-config`) also reports a WeChat host that does not resolve and variables
+    that nearly spell a setting's name.
+    """
+    from service.config_rules import key_format_problems, misspelled_names, production_problems
+
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    env, problems = service_env(overrides, environ)
+    config, reader = _settings(env or "production", environ)
+    config.update(overrides)
+    config["SERVICE_ENV"] = env
+    config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
+        # Fail fast when the server is down, so /readyz answers instead of hanging.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        # The station index reads a map tile as one GROUP_CONCAT: allow it 8 MiB (the
+        # default of 1 MiB would cut a dense tile; longer tiles are read row by row).
+        options.setdefault("connect_args", {
+            "connect_timeout": 5, "init_command": "SET SESSION group_concat_max_len = 8388608"})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if config["LOG_LEVEL"] not in _LOG_LEVELS:
+        reader.problems.append(f"LOG_LEVEL={config['LOG_LEVEL']!r} 无法识别："
+                               f"请写 {' / '.join(_LOG_LEVELS)} 之一")
+    if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
+        reader.problems.append(f"TOKEN_TTL_SECONDS 最长 {MAX_MEMBER_TOKEN_TTL_SECONDS} 秒"
+                               "（7 天）：会员登录凭证不得更长")
+    problems += reader.problems + key_format_problems(config)
+    if env in (None, "production"):
+        problems += production_problems(config, dns_failure_is_problem=thorough)
+    if thorough:
+        problems += misspelled_names(config, environ)
+    return config, problems
 
 
 def load_config(overrides: dict | None = None, environ=None) -> dict:
-    """Return the settings for the environment named by SERVICE_ENV."""
-    environ = os.environ if environ is None else environ
-    overrides = overrides or {}
-    env = overrides.get("SERVICE_ENV") or _env(environ, "SERVICE_ENV", "development")
-    database_url = _env(environ, "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'service.db'}")
+    """Return the settings for the environment named by SERVICE_ENV; ConfigError with
+    every problem when any."""
+    config, problems = read_config(overrides, environ)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _settings(env: str, environ) -> tuple[dict, _Reader]:
+    read = _Reader(environ)
+    testing = env == "testing"
     config = {
-        "SERVICE_ENV": env,
-        "TESTING": env == "testing",
-        "SECRET_KEY": _env(environ, "SECRET_KEY", DEFAULT_SECRET_KEY),
-        "DATA_KEY": _env(environ, "DATA_KEY", DEFAULT_DATA_KEY),
-        "BLIND_INDEX_KEY": _env(environ, "BLIND_INDEX_KEY"),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "REDIS_URL": _env(environ, "REDIS_URL"),
-        "WECHAT_APPID": _env(environ, "WECHAT_APPID", "wx-dev-appid"),
-        "WECHAT_SECRET": _env(environ, "WECHAT_SECRET", "dev-secret"),
-        "WECHAT_API_BASE": _env(environ, "WECHAT_API_BASE", "https://api.weixin.qq.com"),
-        "WECHAT_TPL_JOIN_RESULT": _env(environ, "WECHAT_TPL_JOIN_RESULT", "tpl-join-result"),
-        "WECHAT_TPL_REFUND_RESULT": _env(environ, "WECHAT_TPL_REFUND_RESULT", "tpl-refund-result"),
-        "WECHAT_TIMEOUT": float(_env(environ, "WECHAT_TIMEOUT", "10")),
-        "WECHAT_CODE_PAGE": _env(environ, "WECHAT_CODE_PAGE", "pages/join/index"),
-        "WECHAT_CODE_WIDTH": int(_env(environ, "WECHAT_CODE_WIDTH", "430")),
-        "UPLOAD_DIR": _env(environ, "UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        "TESTING": testing,
+        "SECRET_KEY": read.text("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "DATA_KEY": read.text("DATA_KEY", DEFAULT_DATA_KEY),
+        "BLIND_INDEX_KEY": read.text("BLIND_INDEX_KEY", DEFAULT_BLIND_INDEX_KEY),
+        "SQLALCHEMY_DATABASE_URI": read.text("DATABASE_URL",
+                                             f"sqlite:///{INSTANCE_DIR / 'service.db'}"),
+        "REDIS_URL": read.text("REDIS_URL"),
+        "WECHAT_APPID": read.text("WECHAT_APPID", "wx-dev-appid"),
+        "WECHAT_SECRET": read.text("WECHAT_SECRET", "dev-secret"),
+        "WECHAT_API_BASE": read.text("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_TPL_JOIN_RESULT": read.text("WECHAT_TPL_JOIN_RESULT", "tpl-join-result"),
+        "WECHAT_TPL_REFUND_RESULT": read.text("WECHAT_TPL_REFUND_RESULT", "tpl-refund-result"),
+        "WECHAT_TIMEOUT": read.number("WECHAT_TIMEOUT", "10", float),
+        "WECHAT_CODE_PAGE": read.text("WECHAT_CODE_PAGE", "pages/join/index"),
+        "WECHAT_CODE_WIDTH": read.number("WECHAT_CODE_WIDTH", "430"),
+        "UPLOAD_DIR": read.text("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "TOKEN_TTL_SECONDS": int(_env(environ, "TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
-        "ADMIN_TOKEN_TTL_SECONDS": int(_env(environ, "ADMIN_TOKEN_TTL_SECONDS", str(8 * 3600))),
+        "TOKEN_TTL_SECONDS": read.number("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)),
+        "ADMIN_TOKEN_TTL_SECONDS": read.number("ADMIN_TOKEN_TTL_SECONDS", str(8 * 3600)),
         # The member card's QR code: short-lived, so a screenshot cannot be passed around.
-        "CARD_CODE_TTL_SECONDS": int(_env(environ, "CARD_CODE_TTL_SECONDS", "300")),
-        "LOGIN_RATE_LIMIT": _env(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
-        "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
-        "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
-        "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
+        "CARD_CODE_TTL_SECONDS": read.number("CARD_CODE_TTL_SECONDS", "300"),
+        "LOGIN_RATE_LIMIT": read.text("LOGIN_RATE_LIMIT", "10 per minute"),
+        "SUBMIT_RATE_LIMIT": read.text("SUBMIT_RATE_LIMIT", "30 per minute"),
+        "RATELIMIT_ENABLED": read.flag("RATELIMIT_ENABLED", True),
+        "LOG_LEVEL": read.text("LOG_LEVEL", "INFO").upper(),
         # How stale a process's copy of the public stations may be (service/stations/index.py).
-        "STATION_INDEX_CHECK_SECONDS": float(
-            _env(environ, "STATION_INDEX_CHECK_SECONDS", "0" if env == "testing" else "1")),
+        "STATION_INDEX_CHECK_SECONDS": read.number(
+            "STATION_INDEX_CHECK_SECONDS", "0" if testing else "1", float),
         # Each server process reads every public station at start, and again after changes,
         # in the background, rather than map tile by tile as searches need them.
-        "STATION_INDEX_WARM": _env(environ, "STATION_INDEX_WARM",
-                                   "0" if env == "testing" else "1") == "1",
+        "STATION_INDEX_WARM": read.flag("STATION_INDEX_WARM", not testing),
         # A dead notification worker's claim on a message lapses after this long.
-        "OUTBOX_CLAIM_SECONDS": int(_env(environ, "OUTBOX_CLAIM_SECONDS", "120")),
+        "OUTBOX_CLAIM_SECONDS": read.number("OUTBOX_CLAIM_SECONDS", "120"),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
-        "PASSWORD_HASH_METHOD": _env(environ, "PASSWORD_HASH_METHOD", "scrypt"),
+        "PASSWORD_HASH_METHOD": read.text("PASSWORD_HASH_METHOD", "scrypt"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 3600},
         # flask-smorest / OpenAPI
         "API_TITLE": "工会服务小程序 API",
@@ -74,26 +170,11 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "JSON_SORT_KEYS": False,
         # GET /metrics: from these addresses (comma-separated, CIDR allowed), or with
         # `Authorization: Bearer <METRICS_TOKEN>`; nobody else.
-        "METRICS_ALLOW": _env(environ, "METRICS_ALLOW",
-                              "" if env == "production" else "127.0.0.1,::1"),
-        "METRICS_TOKEN": _env(environ, "METRICS_TOKEN"),
+        "METRICS_ALLOW": read.text("METRICS_ALLOW",
+                                   "" if env == "production" else "127.0.0.1,::1"),
+        "METRICS_TOKEN": read.text("METRICS_TOKEN"),
     }
-    config.update(overrides)
-    if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
-        raise ConfigError(f"TOKEN_TTL_SECONDS must be at most {MAX_MEMBER_TOKEN_TTL_SECONDS} "
-                          "(7 days), the longest a member token may live")
-    config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
-        # Fail fast when the server is down, so /readyz answers instead of hanging.
-        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        # The station index reads a map tile as one GROUP_CONCAT: allow it 8 MiB (the
-        # default of 1 MiB would cut a dense tile; longer tiles are read row by row).
-        options.setdefault("connect_args", {
-            "connect_timeout": 5, "init_command": "SET SESSION group_concat_max_len = 8388608"})
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if env == "production":
-        _refuse_unsafe(config)
-    return config
+    return config, read
 
 
 def _database_uri(url: str) -> str:
@@ -107,12 +188,3 @@ def _database_uri(url: str) -> str:
     if url.startswith("mysql") and "charset=" not in url:
         url += ("&" if "?" in url else "?") + "charset=utf8mb4"
     return url
-
-
-def _refuse_unsafe(config: dict) -> None:
-    if config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
-        raise ConfigError("SECRET_KEY must be set to a random value in production")
-    if config["DATA_KEY"] in (None, "", DEFAULT_DATA_KEY):
-        raise ConfigError("DATA_KEY must be set to real keys in production")
-    if "127.0.0.1" in config["WECHAT_API_BASE"] or "localhost" in config["WECHAT_API_BASE"]:
-        raise ConfigError("WECHAT_API_BASE points at a local fake in production")

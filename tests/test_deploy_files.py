@@ -76,7 +76,7 @@ def _names_read_by_the_code() -> set[str]:
     names = set()
     for path in list((ROOT / "service").rglob("*.py")) + [DEPLOY / "gunicorn.conf.py"]:
         text = path.read_text()
-        names |= set(re.findall(r"""_env\(\s*environ,\s*["']([A-Z][A-Z0-9_]+)["']""", text))
+        names |= set(re.findall(r"""\bread\.\w+\(\s*["']([A-Z][A-Z0-9_]+)["']""", text))
         names |= set(re.findall(r"""environ(?:\.get)?\(?\[?\s*["']([A-Z][A-Z0-9_]+)["']""", text))
         names |= set(re.findall(r"""getenv\(\s*["']([A-Z][A-Z0-9_]+)["']""", text))
     return names

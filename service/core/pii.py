@@ -10,32 +10,33 @@ from flask import current_app
 from sqlalchemy import String, TypeDecorator
 
 from service.config import ConfigError
+from service.config_rules import decode_key, key_entries
+
+# Column info naming the encrypted column a blind index is computed from (`flask pii reindex`).
+BLIND_INDEX_OF = "blind_index_of"
 
 
-def _decode_key(text: str) -> bytes:
-    text = text.strip()
+def _decode_keys(name: str, value: str | None) -> list[bytes]:
+    entries = key_entries(value)
+    if not entries:
+        raise ConfigError(f"{name} is empty")
     try:
-        key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return [decode_key(entry) for entry in entries]
     except ValueError as exc:
-        raise ConfigError("DATA_KEY holds a value that is not base64url") from exc
-    if len(key) != 32:
-        raise ConfigError("each DATA_KEY must encode exactly 32 bytes")
-    return key
+        raise ConfigError(f"{name}: {exc}") from exc
 
 
 class Keyring:
-    """Encrypts with the first key, decrypts with any; blind-indexes with one fixed key."""
+    """Encrypts with the first DATA_KEY, decrypts with any; blind-indexes with the first
+    BLIND_INDEX_KEY, and looks up under every one of them (while `flask pii reindex` moves
+    the index to a new key)."""
 
-    def __init__(self, data_keys: str, blind_index_key: str | None = None):
-        keys = [_decode_key(k) for k in data_keys.split(",") if k.strip()]
-        if not keys:
-            raise ConfigError("DATA_KEY is empty")
+    def __init__(self, data_keys: str, blind_index_keys: str):
+        keys = _decode_keys("DATA_KEY", data_keys)
         self._ciphers = {self._key_id(k): AESGCM(k) for k in keys}
-        self._primary = self._key_id(keys[0])
-        # The blind index must not change when data keys rotate: it is keyed by the
-        # oldest key (the last one) unless BLIND_INDEX_KEY says otherwise.
-        seed = _decode_key(blind_index_key) if blind_index_key else keys[-1]
-        self._blind_key = hmac.new(seed, b"blind-index", hashlib.sha256).digest()
+        self.primary = self._key_id(keys[0])
+        self._blind_keys = [hmac.new(seed, b"blind-index", hashlib.sha256).digest()
+                            for seed in _decode_keys("BLIND_INDEX_KEY", blind_index_keys)]
 
     @staticmethod
     def _key_id(key: bytes) -> str:
@@ -44,9 +45,9 @@ class Keyring:
     def encrypt(self, plaintext: str) -> str:
         """Return `keyid:base64(nonce|ciphertext)`."""
         nonce = os.urandom(12)
-        sealed = self._ciphers[self._primary].encrypt(
-            nonce, plaintext.encode(), self._primary.encode())
-        return f"{self._primary}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+        sealed = self._ciphers[self.primary].encrypt(
+            nonce, plaintext.encode(), self.primary.encode())
+        return f"{self.primary}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, stored: str) -> str:
         """Open a value sealed by any key of the ring."""
@@ -57,10 +58,19 @@ class Keyring:
         raw = base64.urlsafe_b64decode(payload)
         return cipher.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
 
-    def blind_index(self, purpose: str, value: str) -> str:
-        """A keyed hash for equality look-ups; `purpose` keeps indexes apart."""
+    def is_current(self, stored: str) -> bool:
+        """Whether `stored` is sealed by the newest DATA_KEY (its id leads the value)."""
+        return stored.partition(":")[0] == self.primary
+
+    def blind_indexes(self, purpose: str, value: str) -> list[str]:
+        """Keyed hashes for equality look-ups, the current key's first; `purpose` keeps
+        indexes apart."""
         message = f"{purpose}\x00{value}".encode()
-        return hmac.new(self._blind_key, message, hashlib.sha256).hexdigest()
+        return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in self._blind_keys]
+
+    def blind_index(self, purpose: str, value: str) -> str:
+        """The hash to store: under the current BLIND_INDEX_KEY."""
+        return self.blind_indexes(purpose, value)[0]
 
 
 def keyring() -> Keyring:
@@ -73,8 +83,23 @@ def keyring() -> Keyring:
 
 
 def blind_index(purpose: str, value: str | None) -> str | None:
-    """Blind index of a normalized value, or None."""
+    """Blind index of a normalized value to store, or None."""
     return None if value is None else keyring().blind_index(purpose, value)
+
+
+def blind_indexes(purpose: str, value: str) -> list[str]:
+    """Every blind index `value` may be stored under (the current key's first)."""
+    return keyring().blind_indexes(purpose, value)
+
+
+def blind_index_of(source: str) -> dict:
+    """`info` for a blind-index column of the encrypted column `source` (its purpose too)."""
+    return {BLIND_INDEX_OF: source}
+
+
+def blind_match(column, purpose: str, value: str):
+    """SQL: `column` holds the blind index of `value` under any configured key."""
+    return column.in_(blind_indexes(purpose, value))
 
 
 class Encrypted(TypeDecorator):

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from service.core.database import utcnow
-from service.core.pii import blind_index
+from service.core.pii import blind_index, blind_indexes
 from service.domain.hours import SHANGHAI
 from service.domain.idcard import parse_id_number
 from service.domain.phone import normalize_mobile
@@ -54,13 +54,14 @@ def _target(data: dict) -> tuple[Org, JoinCode | None]:
     return org, None
 
 
-def refuse_duplicates(user: User, person_index: str, org: Org) -> None:
-    """409 when the person or the account is a member already or has a pending application."""
+def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> None:
+    """409 when the person or the account is a member already or has a pending application.
+    `person_indexes`: the person's blind index under every configured key."""
     member = db.session.scalar(
         select(Member).options(joinedload(Member.org))
-        .where(or_(Member.person_index == person_index, Member.user_id == user.id)).limit(1))
+        .where(or_(Member.person_index.in_(person_indexes), Member.user_id == user.id)).limit(1))
     if member is not None:
-        if member.person_index != person_index:
+        if member.person_index not in person_indexes:
             abort(409, "already_member", "当前微信账号已办理入会，一个微信账号只能绑定一名会员")
         if member.org_id == org.id:
             abort(409, "already_member", f"您已是{member.org.name}会员，无需重复申请")
@@ -70,7 +71,7 @@ def refuse_duplicates(user: User, person_index: str, org: Org) -> None:
     pending = db.session.scalar(
         select(JoinApplication.id)
         .where(JoinApplication.status == "pending",
-               or_(JoinApplication.active_person_index == person_index,
+               or_(JoinApplication.active_person_index.in_(person_indexes),
                    JoinApplication.user_id == user.id)).limit(1))
     if pending is not None:
         abort(409, "application_pending", "已有一份入会申请正在审核中，请耐心等待审核结果")
@@ -83,8 +84,9 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
     org, join_code = _target(data)
     if not org.accepts_members:
         abort(403, "org_not_accepting", f"{org.name}暂不接收入会申请，请选择其他工会组织")
-    person = blind_index("id_number", identity.number)
-    refuse_duplicates(user, person, org)
+    people = blind_indexes("id_number", identity.number)  # stored under the first
+    person = people[0]
+    refuse_duplicates(user, people, org)
     now = utcnow()
     application = JoinApplication(
         user_id=user.id, org=org, join_code=join_code, name=data["name"],
@@ -103,7 +105,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
             db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        refuse_duplicates(user, person, org)  # sees the row that won the race
+        refuse_duplicates(user, people, org)  # sees the row that won the race
         abort(409, "application_pending", "已有一份入会申请正在处理中，请稍后查看结果")
     return application, member
 

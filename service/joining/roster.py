@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import Select
 
-from service.core.pii import blind_index
+from service.core.pii import blind_match
 from service.domain.idcard import normalize_id_number
 from service.identity.auth import get_scoped, scope_org_ids
 from service.models.orgs import Org, subtree_ids
@@ -27,10 +27,10 @@ def search_filter(query: Select, model, person_column, q: str | None) -> Select:
     text = q.strip()
     compact = "".join(text.split())
     if _MOBILE.fullmatch(compact):
-        return query.where(model.phone_index == blind_index("phone", compact))
+        return query.where(blind_match(model.phone_index, "phone", compact))
     number = normalize_id_number(compact)
     if _ID_NUMBER.fullmatch(number):
-        return query.where(person_column == blind_index("id_number", number))
+        return query.where(blind_match(person_column, "id_number", number))
     return query.where(model.name.startswith(text, autoescape=True))
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core.database import utcnow
-from service.core.pii import Encrypted
+from service.core.pii import Encrypted, blind_index_of
 from service.extensions import db
 from service.models.orgs import Org
 
@@ -22,7 +22,8 @@ class User(db.Model):
     openid: Mapped[str] = mapped_column(String(64), unique=True)
     unionid: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(Encrypted)
-    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True,
+                                                    info=blind_index_of("phone"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # Bumped by "log out everywhere": every token issued before stops working.

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core.database import utcnow
-from service.core.pii import Encrypted
+from service.core.pii import Encrypted, blind_index_of
 from service.domain.enums import OCCUPATIONS
 from service.extensions import db
 from service.models.accounts import User
@@ -29,7 +29,8 @@ class PersonDetails:
     gender: Mapped[str] = mapped_column(String(6))
     birth_date: Mapped[date] = mapped_column(Date)
     phone: Mapped[str] = mapped_column(Encrypted)
-    phone_index: Mapped[str] = mapped_column(String(64), index=True)
+    phone_index: Mapped[str] = mapped_column(String(64), index=True,
+                                             info=blind_index_of("phone"))
     occupation: Mapped[str] = mapped_column(String(32))
     employer: Mapped[str | None] = mapped_column(String(100))
     household_type: Mapped[str | None] = mapped_column(String(20))
@@ -64,8 +65,10 @@ class JoinApplication(PersonDetails, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     join_code_id: Mapped[int | None] = mapped_column(ForeignKey("join_codes.id"))
-    id_index: Mapped[str] = mapped_column(String(64), index=True)
-    active_person_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    id_index: Mapped[str] = mapped_column(String(64), index=True,
+                                          info=blind_index_of("id_number"))
+    active_person_index: Mapped[str | None] = mapped_column(String(64), unique=True,
+                                                            info=blind_index_of("id_number"))
     status: Mapped[str] = mapped_column(String(10), default="pending")
     reject_reason: Mapped[str | None] = mapped_column(String(200))
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
@@ -98,7 +101,8 @@ class Member(PersonDetails, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("join_applications.id"),
                                                 unique=True)
-    person_index: Mapped[str] = mapped_column(String(64), unique=True)
+    person_index: Mapped[str] = mapped_column(String(64), unique=True,
+                                              info=blind_index_of("id_number"))
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     member_no: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
