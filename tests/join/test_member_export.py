@@ -109,3 +109,12 @@ def test_export_memory_stays_flat_as_the_roster_grows(app, client, staff):
     assert rows == 5000
     # 2.5 times the rows, about the same memory: rows stream in batches to a temporary file.
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)
+
+
+def test_a_stored_character_excel_refuses_never_reaches_the_file(app, client, member, staff):
+    applied(client, member("a"), form({"org_id": org_id(app, "ZZ-MT")}, seq=1, name="周杰"))
+    with app.app_context():  # stored before the input guard refused such text
+        db.session.execute(sa.update(Member).values(employer="ACME\uffff\x08"))
+        db.session.commit()
+    rows = sheet_rows(client.get(EXPORT, headers=staff("xyt_reviewer")))
+    assert rows[1][1] == "周杰" and rows[1][7] == "ACME"
