@@ -48,6 +48,8 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "CARD_CODE_TTL_SECONDS": int(_env(environ, "CARD_CODE_TTL_SECONDS", "300")),
         "LOGIN_RATE_LIMIT": _env(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
+        # Searches by a full ID number or phone, per staff account (service/identity/lookups.py).
+        "EXACT_LOOKUP_LIMIT": _env(environ, "EXACT_LOOKUP_LIMIT", "30 per hour"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
         "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
         # How stale a process's copy of the public stations may be (service/stations/index.py).
@@ -73,6 +75,7 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides)
+    _check_rate_limit(config, "EXACT_LOOKUP_LIMIT")
     config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # Fail fast when the server is down, so /readyz answers instead of hanging.
@@ -98,6 +101,17 @@ def _database_uri(url: str) -> str:
     if url.startswith("mysql") and "charset=" not in url:
         url += ("&" if "?" in url else "?") + "charset=utf8mb4"
     return url
+
+
+def _check_rate_limit(config: dict, name: str) -> None:
+    """A limit that cannot be read would not limit anything: refuse to start instead."""
+    from limits import parse_many
+
+    try:
+        parse_many(config[name])
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate limit such as '30 per hour', "
+                          f"not {config[name]!r}") from None
 
 
 def _refuse_unsafe(config: dict) -> None:
