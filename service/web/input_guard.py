@@ -69,6 +69,8 @@ def init_app(app: Flask) -> None:
         if field is not None:
             _refuse("query", (field,))
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if request.mimetype != "multipart/form-data":
+                request.get_data(cache=True)  # kept for the idempotency hash: parsing eats it
             field = _first_bad_pair(request.form)
             if field is not None:
                 _refuse("form", (field,))

@@ -98,3 +98,15 @@ def test_the_writer_drops_what_xml_forbids():
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "名册"
     assert [cell.value for cell in sheet[2]] == ["ACME"] * len(UNSAFE) + ["ab"]
+
+
+def test_a_checked_form_body_is_still_there_for_the_view(app):
+    from flask import request
+
+    @app.post("/probe")
+    def probe():
+        return {"raw": request.get_data(as_text=True), "a": request.form["a"]}
+
+    response = app.test_client().post("/probe", data={"a": "骑手"})
+    assert response.get_json() == {"raw": "a=%E9%AA%91%E6%89%8B", "a": "骑手"}
+    assert_error(app.test_client().post("/probe", data={"a": "\uffff"}), 422, "text_invalid")
