@@ -43,7 +43,7 @@ class PersonProfileSchema(Schema):
     """
 
     gender = fields.String()
-    birth_year = fields.Function(lambda p: p.birth_date.year)
+    birth_year = fields.Integer(attribute="birth_date.year")
     id_number = fields.Function(lambda p: mask_id_number(p.id_number))
     phone = fields.Function(lambda p: mask_phone(p.phone))
     employer = fields.String(allow_none=True)
