@@ -44,10 +44,15 @@ access_log_format = (
 
 
 def on_starting(server):
-    """Refuse to start, listing every configuration problem, before forking any worker."""
+    """Refuse to start, listing every configuration problem, before forking any worker;
+    and count from zero: empty the metrics folder of an earlier master."""
     from service.config import load_config
 
     load_config()  # a ConfigError: gunicorn prints "Error: <the problems>" and exits 1
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in glob.glob(os.path.join(folder, "*.db")):
+        os.remove(name)
 
 
 def post_worker_init(worker):
@@ -56,14 +61,6 @@ def post_worker_init(worker):
     from service.stations.index import warm
 
     warm(worker.wsgi)
-
-
-def on_starting(server):
-    """A fresh start counts from zero: empty the metrics folder of an earlier master."""
-    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-    os.makedirs(folder, exist_ok=True)
-    for name in glob.glob(os.path.join(folder, "*.db")):
-        os.remove(name)
 
 
 def child_exit(server, worker):

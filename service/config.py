@@ -99,6 +99,8 @@ def read_config(overrides: dict | None = None, environ=None,
     if config["LOG_LEVEL"] not in _LOG_LEVELS:
         reader.problems.append(f"LOG_LEVEL={config['LOG_LEVEL']!r} 无法识别："
                                f"请写 {' / '.join(_LOG_LEVELS)} 之一")
+    for name in ("LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "EXACT_LOOKUP_LIMIT"):
+        reader.problems += _rate_limit_problems(config, name)
     if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
         reader.problems.append(f"TOKEN_TTL_SECONDS 最长 {MAX_MEMBER_TOKEN_TTL_SECONDS} 秒"
                                "（7 天）：会员登录凭证不得更长")
@@ -146,6 +148,8 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "CARD_CODE_TTL_SECONDS": read.number("CARD_CODE_TTL_SECONDS", "300"),
         "LOGIN_RATE_LIMIT": read.text("LOGIN_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": read.text("SUBMIT_RATE_LIMIT", "30 per minute"),
+        # Searches by a full ID number or phone, per staff account (service/identity/lookups.py).
+        "EXACT_LOOKUP_LIMIT": read.text("EXACT_LOOKUP_LIMIT", "30 per hour"),
         "RATELIMIT_ENABLED": read.flag("RATELIMIT_ENABLED", True),
         "LOG_LEVEL": read.text("LOG_LEVEL", "INFO").upper(),
         # How stale a process's copy of the public stations may be (service/stations/index.py).
@@ -188,3 +192,14 @@ def _database_uri(url: str) -> str:
     if url.startswith("mysql") and "charset=" not in url:
         url += ("&" if "?" in url else "?") + "charset=utf8mb4"
     return url
+
+
+def _rate_limit_problems(config: dict, name: str) -> list[str]:
+    """A limit that cannot be read would not limit anything: refuse to start instead."""
+    from limits import parse_many
+
+    try:
+        parse_many(config[name])
+    except ValueError:
+        return [f"{name}={config[name]!r} 不是限流写法，应如 '30 per hour'"]
+    return []

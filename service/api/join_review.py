@@ -18,6 +18,7 @@ from service.joining.applications import approve, reject
 from service.joining.roster import common_filters
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint
+from service.web.limits import limit_exact_lookups
 from service.web.pages import paginate
 
 blp = Blueprint("join_review", __name__, description="入会审核")
@@ -25,6 +26,8 @@ blp = Blueprint("join_review", __name__, description="入会审核")
 
 @blp.route("")
 class JoinReviewQueue(MethodView):
+    decorators = [limit_exact_lookups]
+
     @admin_required("member_reviewer")
     @blp.arguments(JoinApplicationQuerySchema, location="query")
     @blp.response(200, envelope(JoinApplicationReviewSchema))
@@ -38,6 +41,7 @@ class JoinReviewQueue(MethodView):
             query = query.where(JoinApplication.status == args["status"])
         query = common_filters(query, JoinApplication, JoinApplication.id_index,
                                JoinApplication.created_at, args)
+        db.session.commit()  # the audit entry of an exact lookup
         return paginate(query, args)
 
 

@@ -20,13 +20,14 @@ from service.domain.hours import SHANGHAI
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped, has_role
-from service.joining.export import HEADER, roster_query, roster_rows
+from service.joining.export import header, roster_query, roster_rows
 from service.joining.membership import read_card_code, transfer_member
 from service.joining.roster import common_filters
 from service.models.members import Member
 from service.models.orgs import Org
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
+from service.web.limits import limit_exact_lookups
 from service.web.pages import paginate
 
 blp = Blueprint("members", __name__, description="会员管理")
@@ -34,18 +35,23 @@ blp = Blueprint("members", __name__, description="会员管理")
 
 @blp.route("")
 class Members(MethodView):
+    decorators = [limit_exact_lookups]
+
     @admin_required("member_reviewer")
     @blp.arguments(MemberQuerySchema, location="query")
     @blp.response(200, envelope(MemberSchema))
     def get(self, args):
         """Members of the caller's subtree, newest first; ID and phone masked."""
         query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
-        return paginate(common_filters(query, Member, Member.person_index, Member.joined_at,
-                                       args), args)
+        query = common_filters(query, Member, Member.person_index, Member.joined_at, args)
+        db.session.commit()  # the audit entry of an exact lookup
+        return paginate(query, args)
 
 
 @blp.route("/export")
 class MemberExport(MethodView):
+    decorators = [limit_exact_lookups]
+
     @admin_required("member_reviewer")
     @blp.arguments(MemberExportQuerySchema, location="query")
     @blp.response(200, content_type="application/vnd.openxmlformats-officedocument."
@@ -61,7 +67,7 @@ class MemberExport(MethodView):
         today = f"{utcnow().astimezone(SHANGHAI):%Y%m%d}"
         # Audited before the first byte: a download cut short still counts as an export.
         rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        response = xlsx_response(f"会员名册-{today}.xlsx", "会员名册", HEADER,
+        response = xlsx_response(f"会员名册-{today}.xlsx", "会员名册", header(args["full"]),
                                  roster_rows(query, args["full"], written),
                                  footer=_footer(written))
         audit.record("member.export", object_type="member", org_id=admin.org_id,

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, stream_with_context
 
+from service.core.text import drop_unsafe
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_CHUNK = 200
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -90,8 +92,9 @@ def _cell(value, style: int) -> str:
     if isinstance(value, date):
         date_style = DATETIME if isinstance(value, datetime) else DATE
         return f'<c s="{date_style}"><v>{_serial(value)}</v></c>'
+    # Whatever is stored, no character XML 1.0 forbids reaches the file (Excel refuses it).
     return (f'<c t="inlineStr" s="{style}"><is><t xml:space="preserve">'
-            f"{escape(str(value))}</t></is></c>")
+            f"{escape(drop_unsafe(str(value)))}</t></is></c>")
 
 
 def _row(values, style: int = PLAIN) -> bytes:
@@ -106,8 +109,8 @@ def stream_xlsx(title: str, header: list[str], rows: Iterable[list],
         for name, xml in STATIC_PARTS.items():
             archive.writestr(name, HEAD + xml)
         archive.writestr("xl/workbook.xml", HEAD + (
-            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name={quoteattr(title)} '
-            'sheetId="1" r:id="rId1"/></sheets></workbook>'))
+            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet '
+            f'name={quoteattr(drop_unsafe(title))} sheetId="1" r:id="rId1"/></sheets></workbook>'))
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
             sheet.write(_row(header, BOLD))

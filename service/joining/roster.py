@@ -1,16 +1,11 @@
 """Staff filters shared by the application queue, the member roster and its export."""
 
-import re
-
 from sqlalchemy import Select
 
 from service.core.pii import blind_match
-from service.domain.idcard import normalize_id_number
 from service.identity.auth import get_scoped, scope_org_ids
+from service.identity.lookups import exact_lookup, record_lookup
 from service.models.orgs import Org, subtree_ids
-
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_ID_NUMBER = re.compile(r"\d{17}[\dX]")
 
 
 def in_org_filter(query: Select, model, org_id: int | None) -> Select:
@@ -21,17 +16,21 @@ def in_org_filter(query: Select, model, org_id: int | None) -> Select:
 
 
 def search_filter(query: Select, model, person_column, q: str | None) -> Select:
-    """`q` is an exact phone or ID number (matched by blind index) or a name prefix."""
+    """`q` is an exact phone or ID number (matched by blind index, audited) or a name prefix.
+
+    Call it last: the audit entry says whether the search as filtered found anyone.
+    """
     if not q:
         return query
-    text = q.strip()
-    compact = "".join(text.split())
-    if _MOBILE.fullmatch(compact):
-        return query.where(blind_match(model.phone_index, "phone", compact))
-    number = normalize_id_number(compact)
-    if _ID_NUMBER.fullmatch(number):
-        return query.where(blind_match(person_column, "id_number", number))
-    return query.where(model.name.startswith(text, autoescape=True))
+    exact = exact_lookup(q)
+    if exact is None:
+        return query.where(model.name.startswith(q.strip(), autoescape=True))
+    field, number = exact
+    column = model.phone_index if field == "phone" else person_column
+    query = query.where(blind_match(column, field, number))
+    # "member", "join_application": as the other audit entries name them.
+    record_lookup(query, field, model.__tablename__.removesuffix("s"))
+    return query
 
 
 def common_filters(query: Select, model, person_column, time_column, args: dict) -> Select:

@@ -79,8 +79,9 @@ def _from_http_exception(exc: HTTPException):
         if status == 422:
             labels = schema_labels(data.get("schema"))
             message = field_message(errors, labels) or message
-    if status == 429:
-        message = DEFAULTS[429][1]
+    if status == 429:  # a limit's own Chinese message, never flask-limiter's "30 per 1 hour"
+        limit = getattr(exc, "limit", None)
+        message = exc.description if getattr(limit, "error_message", None) else DEFAULTS[429][1]
     headers = {k: v for k, v in (data.get("headers") or {}).items()}
     if status == 405 and exc.valid_methods:
         headers["Allow"] = ", ".join(exc.valid_methods)

@@ -4,7 +4,8 @@ from service.domain.masking import mask_bank_account, mask_id_number, mask_name,
 
 
 def test_id_number():
-    assert mask_id_number("41010219900307123X") == "410***********123X"
+    assert mask_id_number("41010219900307123X") == "410**************X"
+    assert mask_id_number("410102199003071234") == "410**************4"
     assert len(mask_id_number("41010219900307123X")) == 18
 
 
@@ -38,6 +39,7 @@ def test_none_stays_none(mask):
         (mask_phone, "1381234"),
         (mask_phone, "1381234123"),
         (mask_id_number, "410102199"),
+        (mask_id_number, "410102900307123"),
         (mask_id_number, "12"),
     ],
 )

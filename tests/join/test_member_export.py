@@ -31,10 +31,11 @@ def test_export_is_masked_scoped_and_audited(app, client, member, staff):
     applied(client, member("a"), form({"org_id": org_id(app, "ZZ-MT")}, seq=1, name="周杰"))
     applied(client, member("b"), form({"org_id": org_id(app, "ZZ-ZZK")}, seq=2, name="吴磊"))
     rows = sheet_rows(client.get(EXPORT, headers=staff("xyt_reviewer")))
-    assert rows[0][:6] == ("会员号", "姓名", "性别", "出生日期", "身份证号码", "手机号码")
+    assert rows[0][:6] == ("会员号", "姓名", "性别", "出生年份", "身份证号码", "手机号码")
     people = {row[1]: row for row in rows[1:-1]}
     assert set(people) == {"周杰", "吴磊"}
-    assert people["周杰"][4] == id_number(1)[:3] + "*" * 11 + id_number(1)[-4:]
+    assert people["周杰"][4] == id_number(1)[:3] + "*" * 14 + id_number(1)[-1:]
+    assert people["周杰"][3] == 1990, "beside a masked ID the birth year, never the date"
     assert people["周杰"][5] == "139****0001" and people["周杰"][6] == "外卖配送员"
     assert people["周杰"][13] == "美团外卖郑州骑手工会" and people["周杰"][2] == "男"
     assert rows[-1][:2] == ("合计", "2人")
@@ -59,6 +60,7 @@ def test_full_numbers_need_org_admin_and_a_reason(app, client, member, staff):
     rows = sheet_rows(client.get(EXPORT, query_string={"full": "true",
                                                        "reason": "会员实名制系统上报"},
                                  headers=staff("city_admin")))
+    assert rows[0][3] == "出生日期" and rows[1][3] == "1990-03-07"
     assert rows[1][4] == id_number(1) and rows[1][5] == "13900000001"
     with app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "member.export"))
@@ -109,3 +111,12 @@ def test_export_memory_stays_flat_as_the_roster_grows(app, client, staff):
     assert rows == 5000
     # 2.5 times the rows, about the same memory: rows stream in batches to a temporary file.
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)
+
+
+def test_a_stored_character_excel_refuses_never_reaches_the_file(app, client, member, staff):
+    applied(client, member("a"), form({"org_id": org_id(app, "ZZ-MT")}, seq=1, name="周杰"))
+    with app.app_context():  # stored before the input guard refused such text
+        db.session.execute(sa.update(Member).values(employer="ACME\uffff\x08"))
+        db.session.commit()
+    rows = sheet_rows(client.get(EXPORT, headers=staff("xyt_reviewer")))
+    assert rows[1][1] == "周杰" and rows[1][7] == "ACME"

@@ -94,3 +94,17 @@ def test_ledger_needs_a_refund_role(client, refunds):
     assert_error(client.get(f"{ADMIN}/export", headers=refunds.staff("jinshui_admin")), 403,
                  "role_required")
     assert_error(client.get(f"{ADMIN}/overview", headers=refunds.member("alice")), 403)
+
+
+def test_a_stored_character_excel_refuses_never_reaches_the_ledger(app, client, refunds):
+    from service.models.refunds import Enterprise
+
+    submitted = refunds.submitted("alice")
+    with app.app_context():  # stored before the input guard refused such text
+        db.session.execute(sa.update(Enterprise).values(name="ACME\uffff", union_name="工会\ufdd0"))
+        db.session.commit()
+    response = client.get(f"{ADMIN}/export", headers=refunds.staff("jinshui_refunds"))
+    assert response.status_code == 200
+    header, row, _ = load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)
+    assert row[0] == submitted["id"]
+    assert row[header.index("企业名称")] == "ACME" and row[header.index("工会名称")] == "工会"

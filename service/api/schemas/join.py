@@ -37,10 +37,14 @@ def one_of(vocabulary) -> validate.OneOf:
 
 
 class PersonProfileSchema(Schema):
-    """Who a person is, as staff see it: gender and birth date derived, numbers masked."""
+    """Who a person is, as staff see it: gender and birth year derived, numbers masked.
+
+    The birth year, never the date: beside a masked ID the full date would leave too few
+    candidates for the hidden digits (service/domain/masking.py).
+    """
 
     gender = fields.String()
-    birth_date = fields.Date()
+    birth_year = fields.Integer(attribute="birth_date.year")
     id_number = fields.Function(lambda p: mask_id_number(p.id_number))
     phone = fields.Function(lambda p: mask_phone(p.phone))
     employer = fields.String(allow_none=True)

@@ -1,0 +1,37 @@
+"""Exact lookups by a full ID number or phone: personal-data reads, audited and limited.
+
+A staff search box that matches a full number exactly answers "is this person ours?", so
+each such search is recorded (who, when, which field, found or not; never the value) and
+counted per staff account (service/web/limits.py, EXACT_LOOKUP_LIMIT). Name searches are
+neither. Partial numbers (a phone's last four digits) are searched as names: they match
+nothing, so the masked forms shown to staff cannot be completed by searching.
+"""
+
+import re
+
+from sqlalchemy import Select, select
+
+from service.domain.idcard import normalize_id_number
+from service.extensions import db
+from service.identity import audit
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+
+
+def exact_lookup(q: str | None) -> tuple[str, str] | None:
+    """("phone" or "id_number", the number) when `q` is a full phone or ID number."""
+    compact = "".join((q or "").split())
+    if _MOBILE.fullmatch(compact):
+        return "phone", compact
+    number = normalize_id_number(compact)
+    if _ID_NUMBER.fullmatch(number):
+        return "id_number", number
+    return None
+
+
+def record_lookup(query: Select, field: str, object_type: str) -> None:
+    """Audit an exact lookup by `field`; found means `query` (scoped, filtered) has a row."""
+    found = bool(db.session.scalar(select(query.order_by(None).exists())))
+    audit.record("pii.exact_lookup", object_type=object_type,
+                 detail={"field": field, "found": found})
