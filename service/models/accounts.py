@@ -23,6 +23,10 @@ class User(db.Model):
     unionid: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(Encrypted)
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # One account, one person: the ID number of the account's first application, bound
+    # until staff unbind it (service/joining/binding.py).
+    id_number: Mapped[str | None] = mapped_column(Encrypted)
+    id_number_index: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
