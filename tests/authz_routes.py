@@ -219,6 +219,22 @@ def _member(ctx, where):
     return ctx.once(("member", where), make)
 
 
+def _dispute(ctx, where):
+    """An open dispute: another account claims the pending applicant's ID number."""
+    from tests.join.helpers import apply, form
+
+    def make():
+        _join_application(ctx, where, 11)
+        claim = apply(ctx.client, ctx.member_login(f"claimant{where}"),
+                      form({"org_id": _join_org(ctx, where)},
+                           seq=11 + (50 if where == "other" else 0))).get_json()
+        listed = ctx.client.get("/api/v1/admin/join/disputes?page_size=100",
+                                headers=ctx.root_headers()).get_json()["items"]
+        return next(item["id"] for item in listed
+                    if item["claimant"]["application_id"] == claim["id"])
+    return ctx.once(("dispute", where), make)
+
+
 def _verify_code(ctx, where):
     _member(ctx, where)
     return ctx.client.get("/api/v1/me/card", headers=ctx.member_login(
@@ -246,6 +262,16 @@ ROUTES += [
     Route("POST", "/api/v1/admin/join/applications/<int:application_id>/reject", REVIEWERS,
           lambda c, w: (f"/api/v1/admin/join/applications/{_join_application(c, w, 3)}"
                         "/reject", {"reason": "材料不全"})),
+    Route("POST", "/api/v1/admin/join/applications/<int:application_id>/unbind", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/join/applications/{_join_application(c, w, 4)}"
+                        "/unbind", {"reason": "身份证号填错"})),
+    Route("GET", "/api/v1/admin/join/disputes", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/join/disputes", None), scoped=False),
+    Route("GET", "/api/v1/admin/join/disputes/<int:dispute_id>", REVIEWERS, lambda c, w: (
+        f"/api/v1/admin/join/disputes/{_dispute(c, w)}", None)),
+    Route("POST", "/api/v1/admin/join/disputes/<int:dispute_id>/resolve", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/join/disputes/{_dispute(c, w)}/resolve",
+                        {"decision": "reject", "note": "未能核实"})),
     Route("GET", "/api/v1/admin/members", REVIEWERS, lambda c, w: (
         "/api/v1/admin/members", None), scoped=False),
     Route("GET", "/api/v1/admin/members/<int:member_id>", REVIEWERS, lambda c, w: (

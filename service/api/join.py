@@ -16,6 +16,7 @@ from service.extensions import db
 from service.identity.auth import current_user, member_required
 from service.joining.applications import find_join_code, submit_application
 from service.joining.codes import count_scan
+from service.joining.disputes import CLAIM_RECEIVED
 from service.joining.membership import card_code_ttl, issue_card_code, member_of, org_brief
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint
@@ -60,14 +61,22 @@ class MyJoinApplications(MethodView):
     @member_required
     @blp.arguments(JoinApplicationFormSchema)
     @blp.response(201, JoinApplicationSchema)
+    @blp.alt_response(202, schema=JoinApplicationSchema,
+                      description="该身份证号码已由其他微信账号持有：申请（status=disputed）待工会核实")
     def post(self, data):
-        """Apply to join: pending review, or a member at once where the org auto-approves."""
+        """Apply to join: pending review, or a member at once where the org auto-approves.
+
+        When another account already holds the ID number, the application is kept as a
+        claim for the union to check (202, status `disputed`); the answer names no union.
+        """
         user = current_user()
 
         def submit():
             application, member = submit_application(user, data)
             body = _as_submitted(application, member.member_no if member else None)
             db.session.commit()
+            if body["status"] == "disputed":
+                return {**body, "message": CLAIM_RECEIVED}, 202
             return body
 
         return with_lock_retries(submit)

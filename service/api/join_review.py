@@ -11,10 +11,12 @@ from service.api.schemas.join import (
     JoinDecisionSchema,
     JoinRejectSchema,
 )
+from service.api.schemas.join_disputes import JoinUnbindSchema
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.applications import approve, reject
+from service.joining.binding import unbind_for
 from service.joining.roster import common_filters
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint
@@ -82,3 +84,18 @@ class JoinReject(MethodView):
                      org_id=application.org_id, reason=data["reason"][:255])
         db.session.commit()
         return {"status": "rejected", "member_no": None}
+
+
+@blp.route("/<int:application_id>/unbind")
+class JoinUnbindAccount(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinUnbindSchema)
+    @blp.response(204)
+    def post(self, data, application_id):
+        """Free the applicant's WeChat account from this application's ID number."""
+        application = get_scoped(JoinApplication, application_id, write=True)
+        user = unbind_for(application)
+        audit.record("join.unbind_account", object_type="user", object_id=user.id,
+                     org_id=application.org_id, reason=data["reason"][:255],
+                     detail={"application_id": application.id})
+        db.session.commit()

@@ -83,8 +83,9 @@ def _application(i: int, org: Org, code: JoinCode | None, created_at, now,
     status = ("approved" if org.auto_approve or roll < 0.6
               else "rejected" if roll < 0.75 else "pending")
     occupation = OCCUPATION_OF[org.code] if rng.random() < 0.85 else "other"
-    user = User(openid=f"demo-user-{i:04d}", created_at=created_at)
     person = blind_index("id_number", number)
+    user = User(openid=f"demo-user-{i:04d}", created_at=created_at, id_number=number,
+                id_number_index=person)  # one account, one person
     return JoinApplication(
         user=user, org=org, join_code=code, name=rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
         id_number=number, id_index=person,

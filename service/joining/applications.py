@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +13,8 @@ from service.domain.hours import SHANGHAI
 from service.domain.idcard import parse_id_number
 from service.domain.phone import normalize_mobile
 from service.extensions import db
+from service.joining.binding import bind, refuse_other_person
+from service.joining.disputes import CLAIM_PENDING, open_dispute
 from service.joining.membership import make_member
 from service.models.accounts import Admin, User
 from service.models.join_codes import JoinCode
@@ -54,12 +56,12 @@ def _target(data: dict) -> tuple[Org, JoinCode | None]:
     return org, None
 
 
-def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> None:
-    """409 when the person or the account is a member already or has a pending application.
+def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> JoinApplication | None:
+    """409 when the account is a member or has a live application already; else the live
+    application of another account that holds the person (a claim on it is a dispute).
     `person_indexes`: the person's blind index under every configured key."""
     member = db.session.scalar(
-        select(Member).options(joinedload(Member.org))
-        .where(or_(Member.person_index.in_(person_indexes), Member.user_id == user.id)).limit(1))
+        select(Member).options(joinedload(Member.org)).where(Member.user_id == user.id))
     if member is not None:
         if member.person_index not in person_indexes:
             abort(409, "already_member", "当前微信账号已办理入会，一个微信账号只能绑定一名会员")
@@ -68,17 +70,31 @@ def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> None:
         abort(409, "already_member",
               f"您已是{member.org.name}会员，一人只能加入一个工会；如需转入{org.name}，"
               "请联系工会工作人员办理会籍转移")
-    pending = db.session.scalar(
-        select(JoinApplication.id)
-        .where(JoinApplication.status == "pending",
-               or_(JoinApplication.active_person_index.in_(person_indexes),
-                   JoinApplication.user_id == user.id)).limit(1))
-    if pending is not None:
+    holder = db.session.scalar(
+        select(JoinApplication).where(JoinApplication.active_person_index.in_(person_indexes)))
+    own = db.session.scalar(
+        select(JoinApplication.status)
+        .where(JoinApplication.user_id == user.id,
+               JoinApplication.status.in_(("pending", "disputed"))).limit(1))
+    if own == "disputed":
+        abort(409, "claim_pending", CLAIM_PENDING)
+    if own is not None or (holder is not None and holder.user_id == user.id):
         abort(409, "application_pending", "已有一份入会申请正在审核中，请耐心等待审核结果")
+    return holder
+
+
+def phone_verified(user: User, phone: str) -> bool:
+    """Whether `phone` is the number WeChat verified for the account (`POST /me/phone`)."""
+    return user.phone_index is not None and user.phone_index in blind_indexes("phone", phone)
 
 
 def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member | None]:
-    """Validate and add an application; an auto-approving org makes the member at once."""
+    """Validate and add an application.
+
+    An auto-approving org makes the member at once, but only when the phone given is the
+    account's WeChat-verified one. When another account holds the person, the application
+    is kept as a dispute for the holding org's staff.
+    """
     identity = parse_id_number(data["id_number"], shanghai_today())
     phone = normalize_mobile(data["phone"])
     org, join_code = _target(data)
@@ -86,28 +102,37 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
         abort(403, "org_not_accepting", f"{org.name}暂不接收入会申请，请选择其他工会组织")
     people = blind_indexes("id_number", identity.number)  # stored under the first
     person = people[0]
-    refuse_duplicates(user, people, org)
-    now = utcnow()
-    application = JoinApplication(
-        user_id=user.id, org=org, join_code=join_code, name=data["name"],
-        id_number=identity.number, id_index=person, active_person_index=person,
-        gender=identity.gender, birth_date=identity.birth_date, phone=phone,
-        phone_index=blind_index("phone", phone), occupation=data["occupation"],
-        status="approved" if org.auto_approve else "pending",
-        reviewed_at=now if org.auto_approve else None, created_at=now, member=None,
-        **{name: data.get(name) for name in OPTIONAL_FIELDS})
-    db.session.add(application)
-    member = None
-    try:
-        db.session.flush()  # the unique live-application index decides a race here
-        if org.auto_approve:
-            member = make_member(application, now)
+    refuse_other_person(user, people)
+    for _ in range(2):
+        holder = refuse_duplicates(user, people, org)
+        if holder is not None:
+            status = "disputed"
+        else:
+            status = "approved" if org.auto_approve and phone_verified(user, phone) else "pending"
+        now = utcnow()
+        application = JoinApplication(
+            user_id=user.id, org=org, join_code=join_code, name=data["name"],
+            id_number=identity.number, id_index=person,
+            active_person_index=None if holder else person,
+            gender=identity.gender, birth_date=identity.birth_date, phone=phone,
+            phone_index=blind_index("phone", phone), occupation=data["occupation"],
+            status=status, reviewed_at=now if status == "approved" else None, created_at=now,
+            member=None, **{name: data.get(name) for name in OPTIONAL_FIELDS})
+        db.session.add(application)
+        bind(user, identity.number, person)
+        member = None
+        try:
+            db.session.flush()  # the unique live-application index decides a race here
+            if status == "approved":
+                member = make_member(application, now)
+            elif holder is not None:
+                open_dispute(application, holder)
             db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        refuse_duplicates(user, people, org)  # sees the row that won the race
-        abort(409, "application_pending", "已有一份入会申请正在处理中，请稍后查看结果")
-    return application, member
+        except IntegrityError:
+            db.session.rollback()  # the next round sees the row that won the race
+            continue
+        return application, member
+    abort(409, "application_pending", "已有一份入会申请正在处理中，请稍后查看结果")
 
 
 def _decide(application: JoinApplication, admin: Admin, **values) -> None:

@@ -24,6 +24,11 @@ class User(db.Model):
     phone: Mapped[str | None] = mapped_column(Encrypted)
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True,
                                                     info=blind_index_of("phone"))
+    # One account, one person: the ID number of the account's first application, bound
+    # until staff unbind it (service/joining/binding.py).
+    id_number: Mapped[str | None] = mapped_column(Encrypted)
+    id_number_index: Mapped[str | None] = mapped_column(String(64), index=True,
+                                                        info=blind_index_of("id_number"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # Bumped by "log out everywhere": every token issued before stops working.

@@ -13,12 +13,18 @@ from service.models.accounts import User
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
 
-APPLICATION_STATUSES = ("pending", "approved", "rejected")
+# `disputed`: the person's ID number is held by another account; staff of the holding org
+# decide (service/joining/disputes.py). It holds no live person index.
+APPLICATION_STATUSES = ("pending", "approved", "rejected", "disputed")
 MEMBER_STATUSES = ("active",)
 
 
 def _one_of(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+ACTIVE_PERSON_CHECK = ("(status IN ('rejected', 'disputed') AND active_person_index IS NULL) OR "
+                       "(status IN ('pending', 'approved') AND active_person_index IS NOT NULL)")
 
 
 class PersonDetails:
@@ -51,11 +57,9 @@ class JoinApplication(PersonDetails, db.Model):
         *_person_checks(),
         CheckConstraint(_one_of("status", APPLICATION_STATUSES), name="status"),
         # A live (pending or approved) application holds the person's blind index in a
-        # unique column; a rejected one gives it back. So two submissions for one person
-        # can never both be live, however they race.
-        CheckConstraint("(status = 'rejected' AND active_person_index IS NULL) OR "
-                        "(status <> 'rejected' AND active_person_index IS NOT NULL)",
-                        name="active_person"),
+        # unique column; a rejected or disputed one does not. So two submissions for one
+        # person can never both be live, however they race.
+        CheckConstraint(ACTIVE_PERSON_CHECK, name="active_person"),
         Index("ix_join_applications_org_status", "org_id", "status"),
         Index("ix_join_applications_code_status", "join_code_id", "status"),
         Index("ix_join_applications_user_status", "user_id", "status"),

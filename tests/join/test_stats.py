@@ -40,7 +40,7 @@ def test_overview_groups_and_scope(app, client, member, staff):
     assert members["by_month"][-1]["count"] == 3 and len(members["by_month"]) == 12
     apps = city["applications"]
     assert apps["total"] == 5
-    assert apps["by_status"] == {"pending": 2, "approved": 3, "rejected": 0}
+    assert apps["by_status"] == {"pending": 2, "approved": 3, "rejected": 0, "disputed": 0}
     assert counts(apps["by_occupation_group"], "group")["others"] == 2
 
     xyt = client.get(OVERVIEW, headers=staff("xyt_reviewer")).get_json()

@@ -105,6 +105,7 @@ class JoinApplicationSchema(Schema):
     reject_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
     reviewed_at = fields.DateTime(allow_none=True)
+    message = fields.String(metadata={"description": "给申请人的提示（仅 status=disputed 时）"})
 
 
 class JoinCodeBriefSchema(Schema):
