@@ -39,7 +39,7 @@ def test_dispute_is_listed_for_the_holding_org_with_both_sides_masked(app, clien
     case = squatted(app, client, member, staff)
     dispute = case["dispute"]
     assert dispute["status"] == "open"
-    assert dispute["id_number"] == id_number(1)[:3] + "*" * 11 + id_number(1)[-4:]
+    assert dispute["id_number"] == id_number(1)[:3] + "*" * 14 + id_number(1)[-1:]
     assert dispute["holder_org"]["name"] == "滴滴出行郑州司机工会"  # where the member is now
     claimant, holder = dispute["claimant"], dispute["holder"]
     assert claimant["name"] == REAL_NAME and claimant["phone"] == "139****0001"
