@@ -49,6 +49,16 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "LOGIN_RATE_LIMIT": _env(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
+        # WeChat login: per wx.login code, per account (openid) and per client address; the
+        # address ceiling lets a sign-up event of 300 on one Wi-Fi in within a minute.
+        "WECHAT_LOGIN_CODE_LIMIT": _env(environ, "WECHAT_LOGIN_CODE_LIMIT", "5 per minute"),
+        "WECHAT_LOGIN_ACCOUNT_LIMIT": _env(environ, "WECHAT_LOGIN_ACCOUNT_LIMIT",
+                                           "10 per minute"),
+        "WECHAT_LOGIN_ADDRESS_LIMIT": _env(environ, "WECHAT_LOGIN_ADDRESS_LIMIT",
+                                           "600 per minute"),
+        # Proxy hops (a count) or proxy addresses/CIDRs whose X-Forwarded-For is believed
+        # (service/core/proxies.py); 0 trusts none.
+        "TRUSTED_PROXIES": _env(environ, "TRUSTED_PROXIES", "0"),
         "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
         # How stale a process's copy of the public stations may be (service/stations/index.py).
         "STATION_INDEX_CHECK_SECONDS": float(

@@ -1,14 +1,18 @@
-"""Rate limits read from the config at request time (Redis-backed when REDIS_URL is set)."""
+"""Rate limits read from the config at request time (Redis-backed when REDIS_URL is set).
 
-from flask import current_app
-from flask_limiter.util import get_remote_address
+Every limit is keyed by `client_address()` unless it says otherwise: the client as seen
+through the trusted proxies (TRUSTED_PROXIES), never the nginx in front of us.
+"""
 
+from flask import current_app, request
+
+from service.core.proxies import client_address
 from service.extensions import limiter
 from service.identity.auth import principal_label
 
 
 def login_limit() -> str:
-    """For sign-in endpoints, per client address and per account."""
+    """For staff sign-in, per client address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -19,9 +23,36 @@ def submit_limit() -> str:
 
 def submitter_key() -> str:
     """Per account when signed in: riders at one event often share a carrier NAT address."""
-    return principal_label() or get_remote_address()
+    return principal_label() or client_address()
 
 
 def limit_submissions(view):
     """The submission limit on a view's POSTs, counted per account."""
     return limiter.limit(submit_limit, key_func=submitter_key, methods=["POST"])(view)
+
+
+def _login_code() -> str:
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    return code[:128] if isinstance(code, str) else ""
+
+
+def _config_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def limit_wechat_login(view):
+    """Before WeChat is asked: a ceiling per client address (high: a sign-up event of
+    hundreds shares one Wi-Fi) and a limit per wx.login code."""
+    view = limiter.limit(_config_limit("WECHAT_LOGIN_ADDRESS_LIMIT"),
+                         scope="wechat-login-address")(view)
+    return limiter.limit(_config_limit("WECHAT_LOGIN_CODE_LIMIT"), scope="wechat-login-code",
+                         key_func=lambda: f"code:{_login_code()}",
+                         exempt_when=lambda: not _login_code())(view)
+
+
+def count_wechat_account_login(openid: str) -> None:
+    """Count one login of the account `openid` once WeChat named it; 429 when spent."""
+    with limiter.limit(_config_limit("WECHAT_LOGIN_ACCOUNT_LIMIT"),
+                       scope="wechat-login-account", key_func=lambda: f"openid:{openid}"):
+        pass
