@@ -17,6 +17,8 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 
+# Gunicorn takes the scheme (X-Forwarded-Proto) from these peers; the client address is the
+# app's own business (TRUSTED_PROXIES, service/core/proxies.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -95,3 +96,14 @@ def test_audit_and_access_log_record_the_real_client(settings, demo_orgs, caplog
     [line] = [json.loads(JsonFormatter().format(r)) for r in caplog.records
               if r.name == "service.access" and getattr(r, "path", "") == ADMIN]
     assert line["remote_addr"] == "203.0.113.77"
+
+
+def test_the_shipped_nginx_and_env_file_agree_on_one_trusted_proxy():
+    deploy = Path(__file__).resolve().parents[2] / "deploy"
+    env = dict(line.split("=", 1) for line in (deploy / "env.example").read_text().splitlines()
+               if line and not line.startswith("#"))
+    assert parse_trusted_proxies(env["TRUSTED_PROXIES"]) == 1
+    nginx = (deploy / "nginx-union.conf").read_text()
+    for header in ("X-Forwarded-For $proxy_add_x_forwarded_for", "X-Real-IP $remote_addr",
+                   "X-Forwarded-Proto $scheme"):
+        assert f"proxy_set_header {header};" in nginx
