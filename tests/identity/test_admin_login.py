@@ -119,3 +119,10 @@ def test_tampered_and_expired_tokens_are_401(app, client, staff):
 
 def test_no_token_is_401(client, demo_orgs):
     assert_error(client.get("/api/v1/admin/orgs"), 401, "token_missing")
+
+
+def test_every_process_sees_the_same_failures(settings, demo_orgs):
+    first, second = create_app(settings).test_client(), create_app(settings).test_client()
+    for client in (first, second, first, second, first):
+        assert_error(from_address(client, ATTACKER, "jinshui_admin", "wrong"), 401)
+    assert_error(from_address(second, ATTACKER, "jinshui_admin"), 429, "login_slowed")
