@@ -22,7 +22,7 @@ MAX_HOPS = 10
 def parse_trusted_proxies(value) -> int | Networks:
     """A hop count or the trusted networks; ConfigError naming the setting otherwise."""
     text = "0" if value is None else str(value).strip()
-    if text.isdigit() and not isinstance(value, bool):
+    if text.isascii() and text.isdigit() and not isinstance(value, bool):
         if int(text) > MAX_HOPS:
             raise ConfigError(f"TRUSTED_PROXIES: at most {MAX_HOPS} proxy hops, not {text}")
         return int(text)

@@ -26,8 +26,8 @@ def login(client, peer, forwarded=None, password="x"):
                        headers=headers, environ_base={"REMOTE_ADDR": peer})
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "11", "10.0.0.0/33", "10.0.0.1,,10.0.0.2",
-                                   "10.0.0.1/8", "127.0.0.1;10.0.0.1"])
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "11", "\u0661", "10.0.0.0/33",
+                                   "10.0.0.1,,10.0.0.2", "10.0.0.1/8", "127.0.0.1;10.0.0.1"])
 def test_invalid_values_refuse_to_start_naming_the_setting(settings, value):
     settings["TRUSTED_PROXIES"] = value
     with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
