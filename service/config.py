@@ -50,7 +50,7 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
         # WeChat login: per wx.login code, per account (openid) and per client address; the
-        # address ceiling lets a sign-up event of 300 on one Wi-Fi in within a minute.
+        # address ceiling leaves room for 300 people signing up on one Wi-Fi in a minute.
         "WECHAT_LOGIN_CODE_LIMIT": _env(environ, "WECHAT_LOGIN_CODE_LIMIT", "5 per minute"),
         "WECHAT_LOGIN_ACCOUNT_LIMIT": _env(environ, "WECHAT_LOGIN_ACCOUNT_LIMIT",
                                            "10 per minute"),
