@@ -4,7 +4,7 @@ Every limit is keyed by `client_address()` unless it says otherwise: the client 
 through the trusted proxies (TRUSTED_PROXIES), never the nginx in front of us.
 """
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from service.core.proxies import client_address
 from service.extensions import limiter
@@ -53,6 +53,9 @@ def limit_wechat_login(view):
 
 def count_wechat_account_login(openid: str) -> None:
     """Count one login of the account `openid` once WeChat named it; 429 when spent."""
-    with limiter.limit(_config_limit("WECHAT_LOGIN_ACCOUNT_LIMIT"),
-                       scope="wechat-login-account", key_func=lambda: f"openid:{openid}"):
+    # The limiter keeps this limit per code location, shared by threads: the account it
+    # counts is therefore read from the request's own `g`, never captured here.
+    g.wechat_login_openid = openid
+    with limiter.limit(_config_limit("WECHAT_LOGIN_ACCOUNT_LIMIT"), scope="wechat-login-account",
+                       key_func=lambda: f"openid:{g.wechat_login_openid}"):
         pass
