@@ -27,6 +27,8 @@ max_requests_jitter = max_requests // 10
 # instances on one host would otherwise share one socket path.
 control_socket_disable = True
 
+# Gunicorn takes the scheme (X-Forwarded-Proto) from these peers; the client address is the
+# app's own business (TRUSTED_PROXIES, service/core/proxies.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 

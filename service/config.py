@@ -99,8 +99,11 @@ def read_config(overrides: dict | None = None, environ=None,
     if config["LOG_LEVEL"] not in _LOG_LEVELS:
         reader.problems.append(f"LOG_LEVEL={config['LOG_LEVEL']!r} 无法识别："
                                f"请写 {' / '.join(_LOG_LEVELS)} 之一")
-    for name in ("LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "EXACT_LOOKUP_LIMIT"):
+    for name in ("LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "EXACT_LOOKUP_LIMIT",
+                 "WECHAT_LOGIN_CODE_LIMIT", "WECHAT_LOGIN_ACCOUNT_LIMIT",
+                 "WECHAT_LOGIN_ADDRESS_LIMIT"):
         reader.problems += _rate_limit_problems(config, name)
+    reader.problems += _trusted_proxies_problems(config)
     if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
         reader.problems.append(f"TOKEN_TTL_SECONDS 最长 {MAX_MEMBER_TOKEN_TTL_SECONDS} 秒"
                                "（7 天）：会员登录凭证不得更长")
@@ -148,6 +151,14 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "CARD_CODE_TTL_SECONDS": read.number("CARD_CODE_TTL_SECONDS", "300"),
         "LOGIN_RATE_LIMIT": read.text("LOGIN_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": read.text("SUBMIT_RATE_LIMIT", "30 per minute"),
+        # WeChat login: per wx.login code, per account (openid) and per client address; the
+        # address ceiling leaves room for 300 people signing up on one Wi-Fi in a minute.
+        "WECHAT_LOGIN_CODE_LIMIT": read.text("WECHAT_LOGIN_CODE_LIMIT", "5 per minute"),
+        "WECHAT_LOGIN_ACCOUNT_LIMIT": read.text("WECHAT_LOGIN_ACCOUNT_LIMIT", "10 per minute"),
+        "WECHAT_LOGIN_ADDRESS_LIMIT": read.text("WECHAT_LOGIN_ADDRESS_LIMIT", "600 per minute"),
+        # Proxy hops (a count) or proxy addresses/CIDRs whose X-Forwarded-For is believed
+        # (service/core/proxies.py); 0 trusts none.
+        "TRUSTED_PROXIES": read.text("TRUSTED_PROXIES", "0"),
         # Searches by a full ID number or phone, per staff account (service/identity/lookups.py).
         "EXACT_LOOKUP_LIMIT": read.text("EXACT_LOOKUP_LIMIT", "30 per hour"),
         "RATELIMIT_ENABLED": read.flag("RATELIMIT_ENABLED", True),
@@ -202,4 +213,14 @@ def _rate_limit_problems(config: dict, name: str) -> list[str]:
         parse_many(config[name])
     except ValueError:
         return [f"{name}={config[name]!r} 不是限流写法，应如 '30 per hour'"]
+    return []
+
+
+def _trusted_proxies_problems(config: dict) -> list[str]:
+    from service.core.proxies import parse_trusted_proxies
+
+    try:
+        parse_trusted_proxies(config["TRUSTED_PROXIES"])
+    except ConfigError as exc:
+        return exc.problems
     return []

@@ -13,7 +13,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 APP_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DATA_KEY", "BLIND_INDEX_KEY",
                  "SERVICE_ENV", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE",
-                 "UPLOAD_DIR", "LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "RATELIMIT_ENABLED"}
+                 "UPLOAD_DIR", "LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "RATELIMIT_ENABLED",
+                 "TRUSTED_PROXIES", "WECHAT_LOGIN_CODE_LIMIT", "WECHAT_LOGIN_ACCOUNT_LIMIT",
+                 "WECHAT_LOGIN_ADDRESS_LIMIT"}
 
 
 def free_port() -> int:

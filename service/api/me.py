@@ -9,12 +9,12 @@ from service.core.database import utcnow
 from service.core.pii import blind_index
 from service.domain.masking import mask_phone
 from service.domain.phone import normalize_mobile
-from service.extensions import db, limiter, wechat
+from service.extensions import db, wechat
 from service.identity.auth import MEMBER, current_user, issue_token, member_required
 from service.models.accounts import User
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
-from service.web.limits import login_limit
+from service.web.limits import count_wechat_account_login, limit_wechat_login
 from service.wechat import InvalidCode
 
 blp = Blueprint("identity", __name__, description="小程序用户身份")
@@ -69,7 +69,7 @@ def _user_for_openid(openid: str, unionid: str | None) -> User:
 
 @blp.route("/auth/wechat-login")
 class WeChatLogin(MethodView):
-    decorators = [limiter.limit(login_limit)]
+    decorators = [limit_wechat_login]
 
     @blp.arguments(CodeSchema)
     @blp.response(200, MemberLoginResultSchema)
@@ -79,6 +79,7 @@ class WeChatLogin(MethodView):
             session = wechat.client.code2session(data["code"])
         except InvalidCode:
             abort(401, "wechat_code_invalid", "微信登录凭证无效或已过期，请重新登录")
+        count_wechat_account_login(session["openid"])
         user = _user_for_openid(session["openid"], session.get("unionid"))
         user.last_login_at = utcnow()
         db.session.commit()

@@ -9,6 +9,8 @@ import uuid
 
 from flask import Flask, g, request
 
+from service.core.proxies import client_address
+
 access_log = logging.getLogger("service.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Safety net: anything shaped like an ID number or a mobile number is masked in every line.
@@ -80,7 +82,7 @@ def init_app(app: Flask) -> None:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "remote_addr": request.remote_addr,
+                "remote_addr": client_address(),
                 "principal": g.get("principal_label"),
             },
         )

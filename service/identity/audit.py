@@ -1,7 +1,8 @@
 """Write the audit log from inside a request: who, when, what, from where, why."""
 
-from flask import g, has_request_context, request
+from flask import g
 
+from service.core.proxies import client_address
 from service.extensions import db
 from service.models.audit import AuditEntry
 
@@ -21,7 +22,7 @@ def record(action: str, *, object_type: str | None = None, object_id=None,
         actor_kind=kind, actor_id=actor_id, actor_name=name, action=action,
         object_type=object_type, object_id=None if object_id is None else str(object_id),
         org_id=org_id, reason=reason, detail=detail,
-        ip=request.remote_addr if has_request_context() else None,
+        ip=client_address(),
     )
     db.session.add(entry)
     return entry

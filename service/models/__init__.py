@@ -1,6 +1,6 @@
 """Every model, imported so that migrations and relationships see them all."""
 
-from service.models.accounts import Admin, User
+from service.models.accounts import Admin, StaffLoginFailure, User
 from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
 from service.models.idempotency import IdempotentRequest
@@ -22,5 +22,5 @@ from service.models.wechat import wechat_tokens
 __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
            "JoinDispute",
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
-           "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision", "Station",
-           "StationFeedback", "User", "wechat_tokens"]
+           "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
+           "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens"]

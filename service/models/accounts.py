@@ -70,3 +70,18 @@ class Admin(db.Model):
         if unknown:
             raise ValueError(f"unknown roles: {sorted(unknown)}")
         self.roles_text = ",".join(r for r in ROLES if r in set(roles))
+
+
+class StaffLoginFailure(db.Model):
+    """Failed staff sign-ins of one username from one client address (service/identity/login).
+
+    Keyed by the name as typed (folded), so unknown names count exactly like real ones.
+    """
+
+    __tablename__ = "staff_login_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None]
+    last_failed_at: Mapped[datetime] = mapped_column(index=True)

@@ -5,6 +5,7 @@ from sqlalchemy import update
 
 from service.core.database import utcnow
 from service.extensions import db
+from service.identity.labels import public_name
 from service.models.refund_applications import RefundApplication, RefundStatusChange
 from service.refunds.notices import RESULT_PHRASES, notify_result
 from service.web.errors import abort
@@ -69,8 +70,8 @@ def _add_history(application, from_status, to_status, note, actor) -> None:
 
 
 def admin_actor(admin) -> tuple[str, int, str]:
-    """A staff account as the actor of a transition."""
-    return "admin", admin.id, f"{admin.org.name} {admin.display_name or admin.username}"
+    """A staff account as the actor of a transition, named as the applicant sees it."""
+    return "admin", admin.id, public_name(admin)
 
 
 def _actor() -> tuple[str, int | None, str | None]:

@@ -1,15 +1,19 @@
-"""Rate limits read from the config at request time (Redis-backed when REDIS_URL is set)."""
+"""Rate limits read from the config at request time (Redis-backed when REDIS_URL is set).
 
-from flask import current_app, request
-from flask_limiter.util import get_remote_address
+Every limit is keyed by `client_address()` unless it says otherwise: the client as seen
+through the trusted proxies (TRUSTED_PROXIES), never the nginx in front of us.
+"""
 
+from flask import current_app, g, request
+
+from service.core.proxies import client_address
 from service.extensions import limiter
 from service.identity.auth import principal_label
 from service.identity.lookups import exact_lookup
 
 
 def login_limit() -> str:
-    """For sign-in endpoints, per client address and per account."""
+    """For staff sign-in, per client address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -20,7 +24,7 @@ def submit_limit() -> str:
 
 def submitter_key() -> str:
     """Per account when signed in: riders at one event often share a carrier NAT address."""
-    return principal_label() or get_remote_address()
+    return principal_label() or client_address()
 
 
 def limit_submissions(view):
@@ -42,3 +46,31 @@ limit_exact_lookups = limiter.shared_limit(
     exact_lookup_limit, scope="exact_lookup", key_func=submitter_key,
     exempt_when=_not_an_exact_lookup,
     error_message="按完整身份证号码或手机号码查询的次数已达上限，请稍后再试；按姓名查询不受影响")
+def _login_code() -> str:
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    return code[:128] if isinstance(code, str) else ""
+
+
+def _config_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def limit_wechat_login(view):
+    """Before WeChat is asked: a ceiling per client address (high: a sign-up event of
+    hundreds shares one Wi-Fi) and a limit per wx.login code."""
+    view = limiter.limit(_config_limit("WECHAT_LOGIN_ADDRESS_LIMIT"),
+                         scope="wechat-login-address")(view)
+    return limiter.limit(_config_limit("WECHAT_LOGIN_CODE_LIMIT"), scope="wechat-login-code",
+                         key_func=lambda: f"code:{_login_code()}",
+                         exempt_when=lambda: not _login_code())(view)
+
+
+def count_wechat_account_login(openid: str) -> None:
+    """Count one login of the account `openid` once WeChat named it; 429 when spent."""
+    # The limiter keeps this limit per code location, shared by threads: the account it
+    # counts is therefore read from the request's own `g`, never captured here.
+    g.wechat_login_openid = openid
+    with limiter.limit(_config_limit("WECHAT_LOGIN_ACCOUNT_LIMIT"), scope="wechat-login-account",
+                       key_func=lambda: f"openid:{g.wechat_login_openid}"):
+        pass

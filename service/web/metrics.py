@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.core import clock, metrics
+from service.core.proxies import client_address
 from service.extensions import db
 from service.models import revisions
 from service.models.outbox import OutboxMessage
@@ -34,7 +35,7 @@ def _may_scrape() -> bool:
     if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
         return True
     try:
-        address = ipaddress.ip_address(request.remote_addr or "")
+        address = ipaddress.ip_address(client_address() or "")
     except ValueError:
         return False
     return any(address in network for network in current_app.config["METRICS_NETWORKS"])

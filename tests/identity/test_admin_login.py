@@ -1,8 +1,13 @@
-"""Staff sign-in: tokens, wrong passwords, lockout, expiry and tampering."""
+"""Staff sign-in: tokens, wrong passwords, slowed failures, expiry and tampering."""
+
+from datetime import UTC, datetime, timedelta
 
 from service import create_app
 from service.demo import DEMO_PASSWORD
 from tests.helpers import assert_error
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+ATTACKER, OFFICE = "198.51.100.66", "203.0.113.10"
 
 
 def login(client, username, password=DEMO_PASSWORD):
@@ -42,12 +47,58 @@ def test_malformed_json_is_400(client, demo_orgs):
     assert_error(response, 400, "malformed_json")
 
 
-def test_five_failures_lock_the_account(client, demo_orgs):
+def from_address(client, address, username, password=DEMO_PASSWORD):
+    return client.post("/api/v1/admin/auth/login", environ_base={"REMOTE_ADDR": address},
+                       json={"username": username, "password": password})
+
+
+def test_failures_slow_one_address_down_and_never_lock_the_account(app, client, demo_orgs):
+    app.config["FIXED_NOW"] = NOW
     for _ in range(5):
-        assert_error(login(client, "jinshui_admin", "wrong"), 401)
-    body = assert_error(login(client, "jinshui_admin"), 429, "account_locked")
-    assert "锁定" in body["message"]
-    assert login(client, "jinshui_reviewer").status_code == 200, "other accounts unaffected"
+        assert_error(from_address(client, ATTACKER, "jinshui_admin", "wrong"), 401)
+    refused = from_address(client, ATTACKER, "jinshui_admin")
+    body = assert_error(refused, 429, "login_slowed")
+    assert refused.headers["Retry-After"] == "1" and "1秒后再试" in body["message"]
+    # The account is not locked: the right password from the reviewer's own desk works.
+    assert from_address(client, OFFICE, "jinshui_admin").status_code == 200
+    app.config["FIXED_NOW"] = NOW + timedelta(seconds=1)
+    assert from_address(client, ATTACKER, "jinshui_admin").status_code == 200
+
+
+def test_delays_double_up_to_fifteen_minutes(app, client, demo_orgs):
+    now = NOW
+    waits = []
+    for attempt in range(20):
+        app.config["FIXED_NOW"] = now
+        response = from_address(client, ATTACKER, "jinshui_admin", "wrong")
+        assert response.status_code == 401, attempt
+        refused = from_address(client, ATTACKER, "jinshui_admin", "wrong")
+        if refused.status_code == 401:   # the first five cost nothing
+            continue
+        assert_error(refused, 429, "login_slowed")
+        waits.append(int(refused.headers["Retry-After"]))
+        now += timedelta(seconds=waits[-1])
+    assert waits[:8] == [1, 2, 4, 8, 16, 32, 64, 128] and waits[-3:] == [900, 900, 900]
+    body = assert_error(from_address(client, ATTACKER, "jinshui_admin"), 429, "login_slowed")
+    assert "15分钟后再试" in body["message"]
+
+
+def test_unknown_and_known_usernames_answer_alike_all_the_way(app, client, demo_orgs):
+    app.config["FIXED_NOW"] = NOW
+    answers = {}
+    for username in ("jinshui_admin", "nobody_here"):
+        responses = [from_address(client, ATTACKER, username, "wrong") for _ in range(7)]
+        answers[username] = [(r.status_code, r.get_json(), r.headers.get("Retry-After"))
+                             for r in responses]
+    assert answers["jinshui_admin"] == answers["nobody_here"]
+    assert [status for status, _, _ in answers["nobody_here"]] == [401] * 5 + [429, 429]
+
+
+def test_unknown_usernames_check_a_hash_of_the_configured_method(app):
+    from service.identity.login import dummy_hash
+
+    with app.app_context():
+        assert dummy_hash().startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
 
 
 def test_login_is_rate_limited_per_account(settings):
@@ -70,3 +121,10 @@ def test_tampered_and_expired_tokens_are_401(app, client, staff):
 
 def test_no_token_is_401(client, demo_orgs):
     assert_error(client.get("/api/v1/admin/orgs"), 401, "token_missing")
+
+
+def test_every_process_sees_the_same_failures(settings, demo_orgs):
+    first, second = create_app(settings).test_client(), create_app(settings).test_client()
+    for client in (first, second, first, second, first):
+        assert_error(from_address(client, ATTACKER, "jinshui_admin", "wrong"), 401)
+    assert_error(from_address(second, ATTACKER, "jinshui_admin"), 429, "login_slowed")

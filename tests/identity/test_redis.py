@@ -53,3 +53,12 @@ def test_service_works_with_redis_absent_from_the_start(settings, wechat_fake):
     bound = client.post("/api/v1/me/phone", json={"code": "phone-13600000001"},
                         headers={"Authorization": f"Bearer {token.get_json()['token']}"})
     assert bound.status_code == 200
+
+
+def test_wechat_login_limits_are_shared_through_redis(settings, redis_server, wechat_fake):
+    url, _ = redis_server
+    settings.update(REDIS_URL=url, RATELIMIT_ENABLED=True, WECHAT_LOGIN_ACCOUNT_LIMIT="2/minute")
+    first, second = create_app(settings).test_client(), create_app(settings).test_client()
+    statuses = [c.post("/api/v1/auth/wechat-login", json={"code": f"user-shared-{n}"}).status_code
+                for n, c in enumerate((first, second, first))]
+    assert statuses == [200, 200, 429]

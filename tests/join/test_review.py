@@ -109,3 +109,13 @@ def test_queue_filters(app, client, member, staff):
     assert ids(until=(now - timedelta(hours=1)).isoformat()) == []
     assert_error(client.get(QUEUE, query_string={"status": "lost"}, headers=headers), 422)
     assert_error(client.get(QUEUE, query_string={"page_size": 500}, headers=headers), 422)
+
+
+def test_applicants_never_see_who_reviewed_them(app, client, member, staff):
+    created = applied(client, member("seen"), form({"org_id": org_id(app, "JS-XW")}))
+    assert client.post(f"{QUEUE}/{created['id']}/reject", json={"reason": "照片不清晰"},
+                       headers=staff("jinshui_reviewer")).status_code == 200
+    mine = client.get("/api/v1/join/applications", headers=member("seen"))
+    [item] = mine.get_json()["items"]
+    assert item["status"] == "rejected" and item["reject_reason"] == "照片不清晰"
+    assert "reviewed_by" not in item and "jinshui_reviewer" not in mine.get_data(as_text=True)

@@ -151,3 +151,34 @@ def test_a_transition_that_lost_the_race_is_409(app, refunds):
         assert (lost.value.status, lost.value.error) == (409, "status_conflict")
         db.session.rollback()
         assert db.session.get(RefundApplication, application["id"]).status == "rejected"
+
+
+def test_applicants_see_the_org_and_a_role_never_a_username(client, refunds):
+    application = refunds.approved("alice", paid_fen=12345)
+    paid = refunds.pay("city_finance", application["id"], voucher_no="PZ-1",
+                       paid_at="2024-03-15", paid_fen=4321)
+    assert paid.status_code == 200, paid.get_json()
+    response = client.get(f"/api/v1/refunds/applications/{application['id']}",
+                          headers=refunds.member("alice"))
+    names = [(h["actor_kind"], h["actor_name"]) for h in response.get_json()["history"]]
+    assert names[-2:] == [("admin", "金水区总工会 审核员"), ("admin", "郑州市总工会 财务人员")]
+    text = response.get_data(as_text=True)
+    assert "jinshui_refunds" not in text and "city_finance" not in text
+
+
+def test_the_migration_renames_staff_in_existing_history(app, refunds):
+    from flask_migrate import downgrade, upgrade
+
+    application = refunds.approved("alice")
+    with app.app_context():
+        db.session.execute(sa.text(
+            "UPDATE refund_status_changes SET actor_name = '金水区总工会 jinshui_refunds'"
+            " WHERE actor_kind = 'admin'"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0008")
+        upgrade()
+        names = db.session.scalars(sa.select(sa.text("actor_name")).select_from(
+            sa.text("refund_status_changes")).where(sa.text(
+                f"application_id = {application['id']} AND actor_kind = 'admin'"))).all()
+    assert names == ["金水区总工会 审核员"]
