@@ -10,6 +10,7 @@ from service.domain.phone import normalize_mobile
 from service.domain.sme import classify
 from service.domain.uscc import validate_union_uscc, validate_uscc
 from service.extensions import db
+from service.identity.orgs import district_federation
 from service.models.orgs import Org
 from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise
@@ -24,10 +25,8 @@ LOCKED_STATUSES = ("submitted", "approved")
 
 
 def district_org(district_code: str) -> Org:
-    """The district federation for a district code, or 422."""
-    org = db.session.scalars(
-        select(Org).where(Org.district_code == district_code,
-                          Org.kind == "district_federation").order_by(Org.id).limit(1)).first()
+    """The district federation routing this district's refunds (the root's child), or 422."""
+    org = district_federation(district_code)
     if org is None:
         raise RuleViolation("district_unknown", "该区县尚未开通经费返还申报，请核对所属区县",
                             "district_code")
