@@ -18,6 +18,18 @@ def _env(environ, name, default=None):
     return value or default
 
 
+def _positive(environ, name: str, default: str) -> float:
+    """A positive number of seconds (or items), or ConfigError naming the variable."""
+    raw = _env(environ, name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
 def load_config(overrides: dict | None = None, environ=None) -> dict:
     """Return the settings for the environment named by SERVICE_ENV."""
     environ = os.environ if environ is None else environ
@@ -57,6 +69,9 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         # in the background, rather than map tile by tile as searches need them.
         "STATION_INDEX_WARM": _env(environ, "STATION_INDEX_WARM",
                                    "0" if env == "testing" else "1") == "1",
+        # A station ledger import that runs longer is refused whole (nothing saved).
+        "STATION_IMPORT_BUDGET_SECONDS": _positive(environ, "STATION_IMPORT_BUDGET_SECONDS",
+                                                   "20"),
         # A dead notification worker's claim on a message lapses after this long.
         "OUTBOX_CLAIM_SECONDS": int(_env(environ, "OUTBOX_CLAIM_SECONDS", "120")),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
