@@ -30,6 +30,18 @@ def _positive(environ, name: str, default: str) -> float:
     return value
 
 
+def _rate(environ, name: str, default: str) -> str:
+    """A flask-limiter rate such as '5 per hour', or ConfigError naming the variable."""
+    from limits import parse_many
+
+    raw = _env(environ, name, default)
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} is not a rate limit such as '5 per hour': {raw!r}") from None
+    return raw
+
+
 def load_config(overrides: dict | None = None, environ=None) -> dict:
     """Return the settings for the environment named by SERVICE_ENV."""
     environ = os.environ if environ is None else environ
@@ -60,6 +72,9 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "CARD_CODE_TTL_SECONDS": int(_env(environ, "CARD_CODE_TTL_SECONDS", "300")),
         "LOGIN_RATE_LIMIT": _env(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": _env(environ, "SUBMIT_RATE_LIMIT", "30 per minute"),
+        "ENTERPRISE_RATE_LIMIT": _rate(environ, "ENTERPRISE_RATE_LIMIT", "5 per hour"),
+        # Refund enterprises one mini-program account may register (credit-code squatting).
+        "ENTERPRISES_PER_ACCOUNT": int(_positive(environ, "ENTERPRISES_PER_ACCOUNT", "3")),
         "RATELIMIT_ENABLED": _env(environ, "RATELIMIT_ENABLED", "1") == "1",
         "LOG_LEVEL": _env(environ, "LOG_LEVEL", "INFO"),
         # How stale a process's copy of the public stations may be (service/stations/index.py).

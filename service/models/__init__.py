@@ -12,7 +12,7 @@ from service.models.refund_applications import (
     RefundAttachment,
     RefundStatusChange,
 )
-from service.models.refunds import Enterprise, RefundPolicy
+from service.models.refunds import Enterprise, EnterpriseClaim, RefundPolicy
 from service.models.revisions import Revision
 from service.models.station_feedback import StationFeedback
 from service.models.stations import Station
@@ -21,4 +21,4 @@ from service.models.wechat import wechat_tokens
 __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision", "Station",
-           "StationFeedback", "User", "wechat_tokens"]
+           "StationFeedback", "User", "wechat_tokens", "EnterpriseClaim"]

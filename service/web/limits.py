@@ -25,3 +25,13 @@ def submitter_key() -> str:
 def limit_submissions(view):
     """The submission limit on a view's POSTs, counted per account."""
     return limiter.limit(submit_limit, key_func=submitter_key, methods=["POST"])(view)
+
+
+def registration_limit() -> str:
+    """For registering enterprises, per account."""
+    return current_app.config["ENTERPRISE_RATE_LIMIT"]
+
+
+def limit_registrations(view):
+    """The registration limit on a view's POSTs, counted per account."""
+    return limiter.limit(registration_limit, key_func=submitter_key, methods=["POST"])(view)
