@@ -187,3 +187,13 @@ def test_the_budget_setting_fails_closed():
                         environ={"STATION_IMPORT_BUDGET_SECONDS": value})
     config = load_config({"SERVICE_ENV": "testing"}, environ={})
     assert config["STATION_IMPORT_BUDGET_SECONDS"] == 20
+
+
+def test_a_large_honest_sheet_passes_the_checks_across_chunks():
+    row = "".join(f'<c t="inlineStr"><is><t>值{c}</t></is></c>' for c in range(100))
+    rows = "".join(f'<row r="{r}">{row}</row>' for r in range(2, 3002))
+    data = rebuilt({SHEET: sheet(rows, "A1:CV3001")})
+    check_xlsx(data, ledger.LIMITS)  # 100 columns, 3 MB unpacked: several chunks, no refusal
+    with pytest.raises(SheetRefused) as refusal:
+        check_xlsx(data, SheetLimits(rows=5000, columns=99, cells=10**6, shared_strings=10))
+    assert refusal.value.reason == "too_many_columns"
