@@ -88,7 +88,8 @@ def decide(claim: EnterpriseClaim, decision: str, admin: Admin, note: str | None
     """
     if claim.status != "pending":
         abort(409, "claim_decided", "该认领申请已处理")
-    if decision == "reject" and not note:
+    note = (note or "").strip() or None
+    if decision == "reject" and note is None:
         abort(422, "reason_required", "驳回时请填写原因", {"json": {"note": ["驳回时请填写原因"]}})
     enterprise = claim.enterprise
     detail = {"from_user_id": enterprise.user_id, "to_user_id": claim.user_id}

@@ -86,6 +86,8 @@ def test_reject_needs_a_reason_and_leaves_the_enterprise(app, client, member, st
     body = assert_error(client.post(f"{ADMIN}/{filed['id']}/reject", headers=admin, json={}),
                         422, "reason_required")
     assert body["errors"]["json"] == {"note": ["驳回时请填写原因"]}
+    assert_error(client.post(f"{ADMIN}/{filed['id']}/reject", headers=admin,
+                             json={"note": "   "}), 422, "reason_required")
     rejected = client.post(f"{ADMIN}/{filed['id']}/reject", headers=admin,
                            json={"note": "营业执照上的名称与信用代码不符"})
     assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
