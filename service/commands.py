@@ -35,13 +35,16 @@ def find_org(code: str) -> Org:
 @click.option("--auto-approve", is_flag=True)
 def create_org_command(code, name, kind, parent_code, district_code, auto_approve):
     """Create an org (the root when no --parent is given)."""
-    from service.api.orgs import create_org
+    from service.identity.orgs import create_org
 
     parent = find_org(parent_code) if parent_code else None
     if parent is None and db.session.scalar(select(Org.id).where(Org.parent_id.is_(None))):
         raise click.ClickException("a root org exists already; name its code with --parent")
-    org = create_org({"code": code, "name": name, "kind": kind,
-                      "district_code": district_code, "auto_approve": auto_approve}, parent)
+    try:
+        org = create_org({"code": code, "name": name, "kind": kind,
+                          "district_code": district_code, "auto_approve": auto_approve}, parent)
+    except (RuleViolation, ApiError) as exc:
+        raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"org {org.code} created (id {org.id})")
 

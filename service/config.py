@@ -101,8 +101,11 @@ def read_config(overrides: dict | None = None, environ=None,
                                f"请写 {' / '.join(_LOG_LEVELS)} 之一")
     for name in ("LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "EXACT_LOOKUP_LIMIT",
                  "WECHAT_LOGIN_CODE_LIMIT", "WECHAT_LOGIN_ACCOUNT_LIMIT",
-                 "WECHAT_LOGIN_ADDRESS_LIMIT"):
+                 "WECHAT_LOGIN_ADDRESS_LIMIT", "ENTERPRISE_RATE_LIMIT"):
         reader.problems += _rate_limit_problems(config, name)
+    for name in ("ENTERPRISES_PER_ACCOUNT", "STATION_IMPORT_BUDGET_SECONDS"):
+        if not 0 < config[name] < float("inf"):
+            reader.problems.append(f"{name}={config[name]!r} 应为正数")
     reader.problems += _trusted_proxies_problems(config)
     if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
         reader.problems.append(f"TOKEN_TTL_SECONDS 最长 {MAX_MEMBER_TOKEN_TTL_SECONDS} 秒"
@@ -159,6 +162,13 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         # Proxy hops (a count) or proxy addresses/CIDRs whose X-Forwarded-For is believed
         # (service/core/proxies.py); 0 trusts none.
         "TRUSTED_PROXIES": read.text("TRUSTED_PROXIES", "0"),
+        # Enterprises one mini-program account may register, and how fast (credit-code
+        # squatting).
+        "ENTERPRISE_RATE_LIMIT": read.text("ENTERPRISE_RATE_LIMIT", "5 per hour"),
+        "ENTERPRISES_PER_ACCOUNT": read.number("ENTERPRISES_PER_ACCOUNT", "3"),
+        # A station ledger import that runs longer is refused whole (nothing saved).
+        "STATION_IMPORT_BUDGET_SECONDS": read.number("STATION_IMPORT_BUDGET_SECONDS", "20",
+                                                     float),
         # Searches by a full ID number or phone, per staff account (service/identity/lookups.py).
         "EXACT_LOOKUP_LIMIT": read.text("EXACT_LOOKUP_LIMIT", "30 per hour"),
         "RATELIMIT_ENABLED": read.flag("RATELIMIT_ENABLED", True),

@@ -364,3 +364,32 @@ ROUTES += [
     Route("POST", "/api/v1/admin/accounts/<int:account_id>/reset-password", ACCOUNT_ADMINS,
           lambda c, w: (f"/api/v1/admin/accounts/{_account(c, w)}/reset-password", None)),
 ]
+
+
+def _claim(ctx, where, purpose):
+    """A pending claim to an enterprise squatted in the own or other district."""
+    def make():
+        from tests.refunds.helpers import PDF
+
+        enterprise = ctx.refunds.enterprise(f"squatter{where}{purpose}",
+                                            district_code=DISTRICT_CODES[where])
+        response = ctx.client.post(
+            "/api/v1/refunds/enterprise-claims", content_type="multipart/form-data",
+            headers=ctx.member_login(f"claimant{where}{purpose}"),
+            data={"uscc": enterprise["uscc"], "file": (io.BytesIO(PDF), "licence.pdf")})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+    return ctx.once(("claim", where, purpose), make)
+
+
+CLAIM_STAFF = ("refund_reviewer", "org_admin")
+CLAIMS = "/api/v1/admin/refunds/enterprise-claims"
+ROUTES += [
+    Route("GET", CLAIMS, CLAIM_STAFF, lambda c, w: (CLAIMS, None), scoped=False),
+    Route("GET", CLAIMS + "/<int:claim_id>/licence", CLAIM_STAFF, lambda c, w: (
+        f"{CLAIMS}/{_claim(c, w, 'read')}/licence", None)),
+    Route("POST", CLAIMS + "/<int:claim_id>/approve", CLAIM_STAFF, lambda c, w: (
+        f"{CLAIMS}/{_claim(c, w, 'approve')}/approve", {"note": "营业执照相符"})),
+    Route("POST", CLAIMS + "/<int:claim_id>/reject", CLAIM_STAFF, lambda c, w: (
+        f"{CLAIMS}/{_claim(c, w, 'reject')}/reject", {"note": "营业执照不符"})),
+]

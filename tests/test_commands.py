@@ -12,7 +12,8 @@ def test_bootstrap_root_org_and_first_admin(app, client, runner):
                                  "--kind", "city_federation", "--district", "410100"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["org", "create", "--code", "JS", "--name", "金水区总工会",
-                                 "--kind", "district_federation", "--parent", "ZZ"])
+                                 "--kind", "district_federation", "--parent", "ZZ",
+                                 "--district", "410105"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["admin", "create", "--username", "root", "--org", "ZZ",
                                  "--role", "org_admin", "--role", "finance",
@@ -29,7 +30,7 @@ def test_bootstrap_root_org_and_first_admin(app, client, runner):
     assert [o["code"] for o in orgs.get_json()["items"]] == ["ZZ", "JS"]
     with app.app_context():
         child = db.session.scalar(select(Org).where(Org.code == "JS"))
-        assert child.district_code == "410100", "a child inherits its parent's district"
+        assert child.district_code == "410105" and child.parent.code == "ZZ"
 
 
 def test_second_root_and_unknown_parent_are_refused(runner):

@@ -1,7 +1,5 @@
 """The union org tree, as staff see it: their own subtree only."""
 
-import secrets
-
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -9,10 +7,10 @@ from sqlalchemy import select
 from service.api.schemas import DISTRICT, Id, PageArgs, envelope
 from service.extensions import db
 from service.identity import audit
-from service.identity.auth import admin_required, get_scoped, scope_org_ids
+from service.identity.auth import admin_required, current_admin, get_scoped, scope_org_ids
+from service.identity.orgs import create_org, update_org
 from service.models.orgs import ORG_KINDS, Org
 from service.web.blueprint import Blueprint
-from service.web.errors import abort
 from service.web.pages import paginate
 
 blp = Blueprint("orgs", __name__, description="工会组织")
@@ -49,30 +47,6 @@ class OrgQuerySchema(PageArgs):
     q = fields.String(validate=validate.Length(max=50))
 
 
-def new_org_code(kind: str) -> str:
-    """A short unique code such as 'G-7K2M9Q'."""
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    while True:
-        code = kind[0].upper() + "-" + "".join(secrets.choice(alphabet) for _ in range(6))
-        if db.session.scalar(select(Org.id).where(Org.code == code)) is None:
-            return code
-
-
-def create_org(data: dict, parent: Org | None) -> Org:
-    """Add an org under `parent` (flushes to get its id for the path)."""
-    code = data.get("code") or new_org_code(data["kind"])
-    if db.session.scalar(select(Org.id).where(Org.code == code)) is not None:
-        abort(409, "org_code_taken", f"组织代码{code}已被使用")
-    org = Org(code=code, name=data["name"], kind=data["kind"],
-              district_code=data.get("district_code") or (parent and parent.district_code),
-              accepts_members=data.get("accepts_members", True),
-              auto_approve=data.get("auto_approve", False))
-    db.session.add(org)
-    db.session.flush()
-    org.place_under(parent)
-    return org
-
-
 @blp.route("")
 class Orgs(MethodView):
     @admin_required()
@@ -95,7 +69,7 @@ class Orgs(MethodView):
     def post(self, data):
         """Create an org below one in the caller's subtree."""
         parent = get_scoped(Org, data["parent_id"], write=True)
-        org = create_org(data, parent)
+        org = create_org(data, parent, current_admin())
         audit.record("org.create", object_type="org", object_id=org.id, org_id=org.id)
         db.session.commit()
         return org
@@ -115,8 +89,7 @@ class OrgDetail(MethodView):
     def patch(self, data, org_id):
         """Change an org's name, district or joining settings."""
         org = get_scoped(Org, org_id, write=True)
-        for name, value in data.items():
-            setattr(org, name, value)
+        update_org(org, data, current_admin())
         audit.record("org.update", object_type="org", object_id=org.id, org_id=org.id,
                      detail={"fields": sorted(data)})
         db.session.commit()

@@ -1,7 +1,7 @@
 """Mini-program: refund applications, their files, and submitting them for review."""
 
 from flask.views import MethodView
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from service.api.schemas import PageArgs, envelope
@@ -28,12 +28,10 @@ from service.refunds.applications import (
     refuse_unless_editable,
 )
 from service.web.blueprint import Blueprint
-from service.web.errors import abort
 from service.web.limits import limit_submissions
 from service.web.pages import paginate
 
 blp = Blueprint("refund_applications", __name__, description="工会经费返还：申请、材料与提交")
-MAX_ATTACHMENTS = 20
 
 
 @blp.route("")
@@ -115,15 +113,15 @@ class Attachments(MethodView):
     @blp.arguments(RefundUploadSchema, location="multipart")
     @blp.response(201, RefundAttachmentSchema)
     def post(self, data, application_id):
-        """Upload a receipt, licence or certificate: JPEG, PNG or PDF, at most 10 MB."""
+        """Upload a receipt, licence or certificate: JPEG, PNG or PDF, at most 10 MB.
+
+        At most 20 files and 50 MB in all per application (409 / 413).
+        """
         application = own_application(application_id)
         refuse_unless_editable(application)
-        count = db.session.scalar(select(func.count(RefundAttachment.id)).where(
-            RefundAttachment.application_id == application.id))
-        if count >= MAX_ATTACHMENTS:
-            abort(409, "too_many_attachments", f"每份申请最多上传{MAX_ATTACHMENTS}个文件")
+        room = files.room_left(application)
         upload = data["file"]
-        with files.stored_upload(upload) as stored:
+        with files.stored_upload(upload, room) as stored:
             attachment = RefundAttachment(
                 application_id=application.id, kind=data["kind"],
                 content_type=stored.content_type, size_bytes=stored.size_bytes,

@@ -20,6 +20,7 @@ from service.refunds.applications import own_enterprise, reassess
 from service.refunds.workflow import EDITABLE
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
+from service.web.limits import limit_registrations
 from service.web.pages import paginate
 
 blp = Blueprint("refund_enterprises", __name__, description="工会经费返还：企业登记与政策")
@@ -30,7 +31,7 @@ def _commit_unique() -> None:
         db.session.commit()
     except IntegrityError:  # the same code registered twice at once
         db.session.rollback()
-        abort(409, "enterprise_exists", "该统一社会信用代码的企业已登记，请勿重复登记")
+        abort(409, "enterprise_exists", enterprises.EXISTS_MESSAGE)
 
 
 @blp.route("/enterprises")
@@ -44,13 +45,19 @@ class Enterprises(MethodView):
                  .order_by(Enterprise.id.desc()))
         return paginate(query, args)
 
+    @limit_registrations
     @member_required
     @blp.arguments(RefundEnterpriseInSchema)
     @blp.response(201, RefundEnterpriseSchema)
     def post(self, data):
-        """Register an enterprise and its grassroots union; the size class is computed."""
+        """Register an enterprise and its grassroots union; the size class is computed.
+
+        At most ENTERPRISES_PER_ACCOUNT (3) per account, and ENTERPRISE_RATE_LIMIT per
+        account; a code another account holds can be claimed (`/enterprise-claims`).
+        """
         values = enterprises.checked(data)
         enterprises.refuse_duplicate(values["uscc"])
+        enterprises.refuse_over_account_cap(current_user().id)
         enterprise = Enterprise(user_id=current_user().id, **values)
         db.session.add(enterprise)
         _commit_unique()

@@ -1,5 +1,6 @@
 """Importing the station ledger staff keep in Excel, and its template."""
 
+import time
 from urllib.parse import quote
 
 from flask import Response, current_app
@@ -12,7 +13,7 @@ from service.core.spreadsheets import XLSX_MIME
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin
-from service.stations.importer import MAX_ROWS, TooManyRows, import_ledger
+from service.stations.importer import MAX_ROWS, OverBudget, TooManyRows, import_ledger
 from service.stations.ledger import LedgerFileError, read_rows
 from service.stations.template import template_workbook
 from service.web.blueprint import Blueprint
@@ -50,6 +51,10 @@ def _read(upload) -> bytes:
     return data
 
 
+def _refuse(status: int, code: str, message: str):
+    abort(status, code, message, {"multipart": {"file": [message]}})
+
+
 @blp.route("/import")
 class StationImport(MethodView):
     @admin_required("station_manager")
@@ -58,19 +63,29 @@ class StationImport(MethodView):
     def post(self, files):
         """Import an xlsx or csv ledger; bad rows are reported, good rows are saved.
 
+        A file past the caps (20,000 rows, blank ones included; 100 columns; its unpacked
+        size and compression ratio) or the time budget is refused whole with 413/422, and
+        nothing of it is saved.
+
         Rows are independent: a row with any problem changes nothing and is listed in
         `errors` (row number as in the sheet, header = 1; column name; message), the others
         are created or updated by 编号. Everything is committed at the end, together.
         """
         upload = files["file"]
+        budget = current_app.config["STATION_IMPORT_BUDGET_SECONDS"]
+        deadline = time.monotonic() + budget
         data = _read(upload)
         admin = current_admin()
         try:
-            report = import_ledger(read_rows(data), admin)
+            report = import_ledger(read_rows(data), admin, deadline)
         except LedgerFileError as exc:
-            abort(exc.status, exc.code, exc.message, {"multipart": {"file": [exc.message]}})
+            _refuse(exc.status, exc.code, exc.message)
         except TooManyRows:
-            abort(413, "ledger_too_many_rows", f"一次最多导入{MAX_ROWS}行，请拆分文件后分批导入")
+            _refuse(413, "ledger_too_many_rows",
+                    f"一次最多导入{MAX_ROWS}行（空行也计入），请拆分文件后分批导入")
+        except OverBudget:
+            _refuse(413, "ledger_over_budget",
+                    f"文件处理超过{budget:g}秒仍未完成，未保存任何数据，请拆分文件后分批导入")
         except IntegrityError:
             abort(409, "ledger_conflict", "有其他人正在导入相同编号的站点，请稍后重试")
         if report.created + report.updated == 0 and not report.errors:

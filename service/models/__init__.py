@@ -13,7 +13,7 @@ from service.models.refund_applications import (
     RefundAttachment,
     RefundStatusChange,
 )
-from service.models.refunds import Enterprise, RefundPolicy
+from service.models.refunds import Enterprise, EnterpriseClaim, RefundPolicy
 from service.models.revisions import Revision
 from service.models.station_feedback import StationFeedback
 from service.models.stations import Station
@@ -23,4 +23,5 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplic
            "JoinDispute",
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
-           "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens"]
+           "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
+           "EnterpriseClaim"]

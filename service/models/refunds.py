@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -95,3 +96,37 @@ class Enterprise(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     org: Mapped[Org] = relationship(lazy="joined")
+
+
+CLAIM_STATUSES = ("pending", "approved", "rejected")
+
+
+class EnterpriseClaim(db.Model):
+    """A company's claim to a credit code another account registered, with its licence."""
+
+    __tablename__ = "refund_enterprise_claims"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+        CheckConstraint("size_bytes > 0", name="size_bytes"),
+        Index("ix_refund_enterprise_claims_org_status", "org_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("refund_enterprises.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # the claimant
+    # The enterprise's district federation when filed: its staff decide.
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str | None] = mapped_column(String(500))
+    # The business licence (营业执照), stored like refund attachments.
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship(lazy="joined")
+    org: Mapped[Org] = relationship()

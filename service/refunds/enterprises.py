@@ -2,7 +2,8 @@
 
 import re
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from service.core.clock import today_shanghai
 from service.domain.errors import RuleViolation
@@ -10,6 +11,8 @@ from service.domain.phone import normalize_mobile
 from service.domain.sme import classify
 from service.domain.uscc import validate_union_uscc, validate_uscc
 from service.extensions import db
+from service.identity.orgs import district_federation
+from service.models.accounts import User
 from service.models.orgs import Org
 from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise
@@ -21,13 +24,13 @@ FIELDS = ("name", "uscc", "industry", "employees", "revenue_wan", "assets_wan",
 _ACCOUNT = re.compile(r"\d{8,32}")
 # While staff review or pay, the data they judged must stay as it was.
 LOCKED_STATUSES = ("submitted", "approved")
+EXISTS_MESSAGE = ("该统一社会信用代码的企业已登记，请勿重复登记；"
+                  "如并非本单位登记，可上传营业执照申请认领")
 
 
 def district_org(district_code: str) -> Org:
-    """The district federation for a district code, or 422."""
-    org = db.session.scalars(
-        select(Org).where(Org.district_code == district_code,
-                          Org.kind == "district_federation").order_by(Org.id).limit(1)).first()
+    """The district federation routing this district's refunds (the root's child), or 422."""
+    org = district_federation(district_code)
     if org is None:
         raise RuleViolation("district_unknown", "该区县尚未开通经费返还申报，请核对所属区县",
                             "district_code")
@@ -69,7 +72,19 @@ def refuse_duplicate(uscc: str, enterprise_id: int | None = None) -> None:
     if enterprise_id is not None:
         query = query.where(Enterprise.id != enterprise_id)
     if db.session.scalar(query) is not None:
-        abort(409, "enterprise_exists", "该统一社会信用代码的企业已登记，请勿重复登记")
+        abort(409, "enterprise_exists", EXISTS_MESSAGE)
+
+
+def refuse_over_account_cap(user_id: int) -> None:
+    """409 once the account holds ENTERPRISES_PER_ACCOUNT enterprises (squatting)."""
+    cap = current_app.config["ENTERPRISES_PER_ACCOUNT"]
+    # The account's row is locked so two registrations at once cannot both pass the count.
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    held = db.session.scalar(select(func.count(Enterprise.id))
+                             .where(Enterprise.user_id == user_id))
+    if held >= cap:
+        abort(409, "enterprise_limit_reached",
+              f"每个账号最多登记{cap}家企业；如需登记更多，请联系所属区县总工会")
 
 
 def refuse_while_in_review(enterprise: Enterprise) -> None:

@@ -8,11 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, send_file
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from service.extensions import db
+from service.models.refund_applications import RefundApplication, RefundAttachment
 from service.web.errors import abort
 
-MAX_BYTES = 10 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_BYTES = 10 * MIB
+# Per application: enough for every required document several times over, never a dump.
+MAX_FILES_PER_APPLICATION = 20
+MAX_BYTES_PER_APPLICATION = 50 * MIB
 CHUNK = 64 * 1024
 # (magic bytes, content type, file extension)
 SIGNATURES = (
@@ -47,9 +54,37 @@ def path_of(name: str) -> Path:
     return _root() / name[:2] / name
 
 
+def room_left(application: RefundApplication) -> int:
+    """Bytes the application may still take; 409 once it holds its 20 files."""
+    # The application's row is locked so two uploads at once cannot both fit the quota.
+    db.session.execute(select(RefundApplication.id).where(
+        RefundApplication.id == application.id).with_for_update())
+    used = func.coalesce(func.sum(RefundAttachment.size_bytes), 0)
+    count, used = db.session.execute(
+        select(func.count(RefundAttachment.id), used)
+        .where(RefundAttachment.application_id == application.id)).one()
+    if count >= MAX_FILES_PER_APPLICATION:
+        abort(409, "too_many_attachments",
+              f"每份申请最多上传{MAX_FILES_PER_APPLICATION}个文件，请删除不需要的文件后再上传")
+    return MAX_BYTES_PER_APPLICATION - int(used)
+
+
+def _too_large(size: int, room: int | None) -> None:
+    if size > MAX_BYTES:
+        abort(413, "file_too_large", "文件不能超过10MB，请压缩后重新上传")
+    if room is not None and size > room:
+        total, left = MAX_BYTES_PER_APPLICATION // MIB, max(room, 0) / MIB
+        abort(413, "attachments_quota_exceeded",
+              f"每份申请的文件合计不能超过{total}MB（还可上传{left:.1f}MB），"
+              "请压缩或删除不需要的文件后再上传")
+
+
 @contextmanager
-def stored_upload(upload: FileStorage):
-    """Write the upload to private storage; remove it again if the block raises."""
+def stored_upload(upload: FileStorage, room: int | None = None):
+    """Write the upload to private storage; remove it again if the block raises.
+
+    `room`: the bytes the upload may take at most besides the 10 MB per file (a quota).
+    """
     stream = upload.stream
     head = stream.read(CHUNK)
     if not head:
@@ -67,8 +102,7 @@ def stored_upload(upload: FileStorage):
             chunk = head
             while chunk:
                 size += len(chunk)
-                if size > MAX_BYTES:
-                    abort(413, "file_too_large", "文件不能超过10MB，请压缩后重新上传")
+                _too_large(size, room)
                 digest.update(chunk)
                 out.write(chunk)
                 chunk = stream.read(CHUNK)

@@ -5,8 +5,13 @@ other rows are saved. An existing 编号 updates that station (blank cells keep 
 a new one creates a station in the caller's org or the org of 所属组织代码. Existing
 stations and orgs are loaded in a few IN queries, and new rows are inserted in batches,
 so the work per row is Python only.
+
+The whole file is parsed before anything is applied, and nothing is committed here: a
+file past the row cap or the time budget (OverBudget) is refused whole, the caller rolls
+back and nothing of it is saved.
 """
 
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -18,11 +23,10 @@ from service.identity.auth import scope_org_ids
 from service.models.accounts import Admin
 from service.models.orgs import Org
 from service.models.stations import Station
-from service.stations.ledger import LABELS, map_header
+from service.stations.ledger import LABELS, MAX_ROWS, map_header
 from service.stations.ledger_rows import is_blank, parse_cells
 from service.stations.values import REQUIRED_ON_CREATE, apply_station
 
-MAX_ROWS = 20_000
 _CHUNK = 500
 _FIELD_LABELS = {**LABELS, "facilities": "母婴室设施", "photos": "照片"}
 _COLUMN_ORDER = {label: index for index, label in enumerate(_FIELD_LABELS.values())}
@@ -40,19 +44,29 @@ class ImportReport:
 
 
 class TooManyRows(Exception):
-    """The ledger holds more data rows than one request takes."""
+    """The ledger holds more data rows (blank ones included) than one request takes."""
 
 
-def _parse(rows) -> list[tuple[int, dict, dict[str, str]]]:
+class OverBudget(Exception):
+    """The import ran past its wall-clock budget."""
+
+
+def _check_clock(deadline: float | None, count: int) -> None:
+    if deadline is not None and count % 100 == 0 and time.monotonic() > deadline:
+        raise OverBudget
+
+
+def _parse(rows, deadline: float | None) -> list[tuple[int, dict, dict[str, str]]]:
     """(row number, field values, {field: message}) of each non-blank data row."""
     header = next(rows, None)
     fields = map_header(header or ())
     parsed, first_row_of = [], {}
     for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:  # blank rows count: a sheet of a million is refused
+            raise TooManyRows
+        _check_clock(deadline, number)
         if is_blank(cells):
             continue
-        if len(parsed) == MAX_ROWS:
-            raise TooManyRows
         values, errors = parse_cells(fields, cells)
         code = values.get("external_code")
         if code is None and "external_code" not in errors:
@@ -74,9 +88,12 @@ def _load(model, column, keys) -> dict:
     return found
 
 
-def import_ledger(rows, admin: Admin) -> ImportReport:
-    """Create or update stations from the ledger rows (header first); report bad rows."""
-    parsed = _parse(iter(rows))
+def import_ledger(rows, admin: Admin, deadline: float | None = None) -> ImportReport:
+    """Create or update stations from the ledger rows (header first); report bad rows.
+
+    `deadline` is a time.monotonic() value; past it the import stops with OverBudget.
+    """
+    parsed = _parse(iter(rows), deadline)
     existing = _load(Station, Station.external_code,
                      {values["external_code"] for _, values, _ in parsed
                       if "external_code" in values})
@@ -85,7 +102,8 @@ def import_ledger(rows, admin: Admin) -> ImportReport:
     scope = set(db.session.scalars(scope_org_ids(admin)))
     report, new_stations = ImportReport(), []
     with db.session.no_autoflush:
-        for number, values, errors in parsed:
+        for count, (number, values, errors) in enumerate(parsed, start=1):
+            _check_clock(deadline, count)
             station = existing.get(values.get("external_code"))
             org = _check_row(values, errors, station, orgs, scope)
             if errors:

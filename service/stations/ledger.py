@@ -7,6 +7,13 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 
+from service.core.spreadsheet_guard import (
+    SheetLimits,
+    SheetRefused,
+    check_csv,
+    check_xlsx,
+    too_many_columns,
+)
 from service.domain.stations import FACILITIES
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -41,6 +48,10 @@ HEADER_ALIASES = {
 }
 LABELS = {field: header for header, field in COLUMNS.items()}
 REQUIRED_COLUMNS = ("编号",)
+MAX_ROWS = 20_000  # data rows per file, blank rows included
+# The template has about 25 columns; a ledger with its own notes beside them is fine.
+LIMITS = SheetLimits(rows=MAX_ROWS + 1, columns=100, cells=(MAX_ROWS + 1) * 40,
+                     shared_strings=(MAX_ROWS + 1) * 40)
 
 
 class LedgerFileError(Exception):
@@ -74,17 +85,37 @@ def map_header(cells) -> list[str | None]:
     return fields
 
 
-def read_rows(data: bytes) -> Iterator[tuple]:
-    """Every row of the first sheet (xlsx) or of the file (csv), the header row first."""
-    if data.startswith(XLSX_MAGIC):
-        return _xlsx_rows(data)
-    if data.startswith(OLE_MAGIC):
-        raise LedgerFileError(415, "ledger_type_unsupported",
-                              "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
-    return _csv_rows(data)
+def read_rows(data: bytes, limits: SheetLimits = LIMITS) -> Iterator[tuple]:
+    """Every row of the first sheet (xlsx) or of the file (csv), the header row first.
+
+    A file past `limits` (rows, columns, cells, unpacked size) is refused before it is
+    parsed (LedgerFileError); rows past `limits.rows` are never read.
+    """
+    try:
+        if data.startswith(XLSX_MAGIC):
+            check_xlsx(data, limits)
+            return _bounded(_xlsx_rows(data, limits), limits)
+        if data.startswith(OLE_MAGIC):
+            raise LedgerFileError(415, "ledger_type_unsupported",
+                                  "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
+        return _bounded(_csv_rows(data, limits), limits)
+    except SheetRefused as exc:
+        raise _refused(exc) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+def _refused(exc: SheetRefused) -> LedgerFileError:
+    return LedgerFileError(exc.status, f"ledger_{exc.reason}", exc.message)
+
+
+def _bounded(rows: Iterator[tuple], limits: SheetLimits) -> Iterator[tuple]:
+    for row in rows:
+        if len(row) > limits.columns and any(cell not in (None, "") for cell in
+                                             row[limits.columns:]):
+            raise _refused(too_many_columns(limits))
+        yield row
+
+
+def _xlsx_rows(data: bytes, limits: SheetLimits) -> Iterator[tuple]:
     from openpyxl import load_workbook
 
     try:
@@ -93,12 +124,14 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple]:
         raise LedgerFileError(415, "ledger_type_unsupported",
                               "文件不是有效的 .xlsx 表格，请使用导入模板") from exc
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        # Bounded both ways: openpyxl pads sparse rows up to the sheet's stated size.
+        yield from workbook.worksheets[0].iter_rows(
+            max_row=limits.rows + 1, max_col=limits.columns + 1, values_only=True)
     finally:
         workbook.close()
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple]:
+def _csv_rows(data: bytes, limits: SheetLimits) -> Iterator[tuple]:
     text = None
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
         try:
@@ -109,4 +142,13 @@ def _csv_rows(data: bytes) -> Iterator[tuple]:
     if text is None or _CONTROL.search(text):
         raise LedgerFileError(415, "ledger_type_unsupported",
                               "只能导入 .xlsx 或 CSV（UTF-8/GBK 编码）文件")
-    yield from (tuple(row) for row in csv.reader(io.StringIO(text, newline="")))
+    check_csv(text, limits)
+    return _csv_cells(text)
+
+
+def _csv_cells(text: str) -> Iterator[tuple]:
+    try:
+        yield from (tuple(row) for row in csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a cell past the csv module's own size limit
+        raise LedgerFileError(422, "ledger_line_too_long", "文件中有单元格内容过长，请检查文件内容"
+                              ) from exc

@@ -74,3 +74,11 @@ def count_wechat_account_login(openid: str) -> None:
     with limiter.limit(_config_limit("WECHAT_LOGIN_ACCOUNT_LIMIT"), scope="wechat-login-account",
                        key_func=lambda: f"openid:{g.wechat_login_openid}"):
         pass
+def registration_limit() -> str:
+    """For registering enterprises, per account."""
+    return current_app.config["ENTERPRISE_RATE_LIMIT"]
+
+
+def limit_registrations(view):
+    """The registration limit on a view's POSTs, counted per account."""
+    return limiter.limit(registration_limit, key_func=submitter_key, methods=["POST"])(view)

@@ -20,7 +20,7 @@ RACES = 4
 
 
 def test_two_approvals_at_once_give_one_200_and_one_409(app, database_url, refunds):
-    applications = [refunds.submitted("alice")["id"] for _ in range(RACES)]
+    applications = [refunds.submitted(f"alice{race}")["id"] for race in range(RACES)]
     with app.app_context():
         from service.models.orgs import Org
 

@@ -30,9 +30,11 @@ def test_writes_during_an_outage_are_refused_cleanly_and_none_is_lost(own_mariad
     with Gunicorn(env, workers=2) as server:
         token = requests.post(f"{server.url}/api/v1/admin/auth/login", timeout=10, json={
             "username": "city_admin", "password": DEMO_PASSWORD}).json()["token"]
-        orgs = requests.get(f"{server.url}/api/v1/admin/orgs?page_size=1", timeout=10,
+        # A grassroots union sits under a district federation (DOMAIN.md "The org tree").
+        orgs = requests.get(f"{server.url}/api/v1/admin/orgs?kind=district_federation"
+                            "&page_size=1", timeout=10,
                             headers={"Authorization": f"Bearer {token}"}).json()
-        root_id = orgs["items"][0]["id"]
+        district_id = orgs["items"][0]["id"]
         outcomes, stop = [], threading.Event()
 
         def write(worker):
@@ -44,7 +46,7 @@ def test_writes_during_an_outage_are_refused_cleanly_and_none_is_lost(own_mariad
                     answer = requests.post(
                         f"{server.url}/api/v1/admin/orgs", timeout=15,
                         headers={"Authorization": f"Bearer {token}"},
-                        json={"name": name, "kind": "grassroots", "parent_id": root_id})
+                        json={"name": name, "kind": "grassroots", "parent_id": district_id})
                     outcomes.append((name, answer.status_code, answer.json()))
                 except requests.RequestException as exc:  # not acknowledged: may or may not exist
                     outcomes.append((name, None, repr(exc)))
