@@ -33,7 +33,7 @@ def find_org(code: str) -> Org:
 @click.option("--auto-approve", is_flag=True)
 def create_org_command(code, name, kind, parent_code, district_code, auto_approve):
     """Create an org (the root when no --parent is given)."""
-    from service.api.orgs import create_org
+    from service.api.identity.orgs import create_org
 
     parent = find_org(parent_code) if parent_code else None
     if parent is None and db.session.scalar(select(Org.id).where(Org.parent_id.is_(None))):

@@ -26,32 +26,17 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    from service.api import (
-        admin_auth,
-        admin_stations,
-        audit_log,
-        join,
-        join_codes,
-        join_review,
-        me,
-        members,
-        orgs,
-        refund_applications,
-        refund_enterprises,
-        refund_ledger,
-        refund_policies,
-        refund_review,
-        station_feedback,
-        station_import,
-        stations,
-        stats,
-    )
+    from service.api.identity import admin_auth, audit_log, me, orgs
+    from service.api.joining import join, join_codes, join_review
+    from service.api.members import members, stats
+    from service.api.refunds import admin_policies, applications, enterprises, ledger, review
+    from service.api.stations import admin_stations, feedback, public, station_import
 
     return [
         (me, ""),
         (join, ""),
-        (stations, "/stations"),
-        (station_feedback, ""),
+        (public, "/stations"),
+        (feedback, ""),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
         (join_codes, "/admin"),
@@ -59,11 +44,11 @@ def _resources():
         (members, "/admin/members"),
         (stats, "/admin/stats"),
         (audit_log, "/admin/audit"),
-        (refund_enterprises, "/refunds"),
-        (refund_applications, "/refunds/applications"),
-        (refund_policies, "/admin/refunds"),
-        (refund_review, "/admin/refunds"),
-        (refund_ledger, "/admin/refunds"),
+        (enterprises, "/refunds"),
+        (applications, "/refunds/applications"),
+        (admin_policies, "/admin/refunds"),
+        (review, "/admin/refunds"),
+        (ledger, "/admin/refunds"),
         (admin_stations, "/admin/stations"),
         (station_import, "/admin/stations"),
     ]

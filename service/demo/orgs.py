@@ -43,7 +43,7 @@ ACCOUNTS = [
 
 
 def _org(code, name, kind, parent, district, accepts=True, auto=False) -> Org:
-    from service.api.orgs import create_org
+    from service.api.identity.orgs import create_org
 
     org = db.session.scalar(select(Org).where(Org.code == code))
     if org is None:

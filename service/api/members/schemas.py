@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.api.schemas import Id, OrgBriefSchema, PageArgs
-from service.api.schemas.join import PersonProfileSchema, one_of
+from service.api.common import Id, OrgBriefSchema, PageArgs
+from service.api.joining.schemas import PersonProfileSchema, one_of
 from service.domain.enums import OCCUPATIONS
 from service.domain.masking import mask_name
 

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from service.api.schemas import PageArgs, envelope
+from service.api.common import PageArgs, envelope
 from service.identity.auth import admin_required, current_admin, scope_org_ids
 from service.models.audit import AuditEntry
 from service.web.blueprint import Blueprint

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.api.schemas import OrgBriefSchema
+from service.api.common import OrgBriefSchema
 from service.core.database import utcnow
 from service.extensions import db, limiter
 from service.identity.auth import ADMIN, issue_token

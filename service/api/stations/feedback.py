@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from service.api.schemas import PageArgs, envelope
+from service.api.common import PageArgs, envelope
 from service.core.database import utcnow
 from service.extensions import db, wechat
 from service.identity import audit

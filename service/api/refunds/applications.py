@@ -4,8 +4,8 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service.api.schemas import PageArgs, envelope
-from service.api.schemas.refund_applications import (
+from service.api.common import PageArgs, envelope
+from service.api.refunds.application_schemas import (
     RefundApplicationCreateSchema,
     RefundApplicationItemSchema,
     RefundApplicationSchema,

@@ -4,8 +4,8 @@ from flask import Response
 from flask.views import MethodView
 from sqlalchemy import select
 
-from service.api.schemas import PageArgs, envelope
-from service.api.schemas.join import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
+from service.api.common import PageArgs, envelope
+from service.api.joining.schemas import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped

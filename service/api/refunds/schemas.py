@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 
-from service.api.schemas import DISTRICT, OrgBriefSchema
+from service.api.common import DISTRICT, OrgBriefSchema
 from service.domain.errors import RuleViolation
 from service.domain.masking import mask_bank_account, mask_phone
 from service.domain.refund_math import format_ratio, parse_ratio

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
 
-from service.api.schemas import Upload
+from service.api.common import Upload
 from service.core.spreadsheets import XLSX_MIME
 from service.extensions import db
 from service.identity import audit

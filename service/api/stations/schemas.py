@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from service.api.schemas import DISTRICT, OrgBriefSchema
+from service.api.common import DISTRICT, OrgBriefSchema
 from service.core import clock
 from service.domain.geo import MAX_RADIUS_M
 from service.domain.hours import hours_text, is_open

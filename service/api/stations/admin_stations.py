@@ -6,8 +6,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from service.api.schemas import PageArgs, envelope
-from service.api.schemas.stations import (
+from service.api.common import PageArgs, envelope
+from service.api.stations.schemas import (
     StationChangeSchema,
     StationCreateSchema,
     StationSchema,

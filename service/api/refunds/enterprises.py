@@ -4,8 +4,8 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.api.schemas import PageArgs, envelope
-from service.api.schemas.refunds import (
+from service.api.common import PageArgs, envelope
+from service.api.refunds.schemas import (
     RefundEnterpriseInSchema,
     RefundEnterpriseSchema,
     RefundEnterpriseUpdateSchema,

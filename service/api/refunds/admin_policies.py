@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from service.api.schemas.refunds import RefundPolicySchema, RefundPolicyUpdateSchema
+from service.api.refunds.schemas import RefundPolicySchema, RefundPolicyUpdateSchema
 from service.domain.errors import RuleViolation
 from service.extensions import db
 from service.identity import audit

@@ -4,8 +4,8 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from service.api.schemas import PageArgs, envelope
-from service.api.schemas.join import (
+from service.api.common import PageArgs, envelope
+from service.api.joining.schemas import (
     JoinApplicationFormSchema,
     JoinApplicationSchema,
     JoinSceneSchema,

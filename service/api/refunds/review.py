@@ -3,8 +3,8 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from service.api.schemas import envelope
-from service.api.schemas.refund_applications import (
+from service.api.common import envelope
+from service.api.refunds.application_schemas import (
     RefundAdminApplicationSchema,
     RefundAdminQuerySchema,
     RefundApplicationItemSchema,

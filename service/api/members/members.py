@@ -4,8 +4,8 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from service.api.schemas import envelope
-from service.api.schemas.members import (
+from service.api.common import envelope
+from service.api.members.schemas import (
     MemberCardCheckSchema,
     MemberCardHolderSchema,
     MemberDetailSchema,

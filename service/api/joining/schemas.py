@@ -4,7 +4,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from service.api.schemas import DISTRICT, Id, OrgBriefSchema, PageArgs
+from service.api.common import DISTRICT, Id, OrgBriefSchema, PageArgs
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,

@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from service.api.schemas import DISTRICT, Id, OrgBriefSchema, PageArgs, Upload
-from service.api.schemas.refunds import RefundEnterpriseSchema
+from service.api.common import DISTRICT, Id, OrgBriefSchema, PageArgs, Upload
+from service.api.refunds.schemas import RefundEnterpriseSchema
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.models.refund_applications import ATTACHMENT_KINDS, STATUSES
 from service.models.refunds import SIZE_CLASSES

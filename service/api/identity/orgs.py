@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from service.api.schemas import DISTRICT, Id, PageArgs, envelope
+from service.api.common import DISTRICT, Id, PageArgs, envelope
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, get_scoped, scope_org_ids

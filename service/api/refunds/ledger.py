@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from service.api.schemas.refund_applications import RefundLedgerQuerySchema
+from service.api.refunds.application_schemas import RefundLedgerQuerySchema
 from service.core.clock import today_shanghai
 from service.core.spreadsheets import XLSX_MIME, xlsx_response
 from service.extensions import db

@@ -4,8 +4,8 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from service.api.schemas import envelope
-from service.api.schemas.join import (
+from service.api.common import envelope
+from service.api.joining.schemas import (
     JoinApplicationQuerySchema,
     JoinApplicationReviewSchema,
     JoinDecisionSchema,

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from service.api.schemas import Id
+from service.api.common import Id
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.membership import org_brief
 from service.joining.stats import membership_overview

@@ -4,8 +4,8 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload
 
-from service.api.schemas import envelope
-from service.api.schemas.stations import (
+from service.api.common import envelope
+from service.api.stations.schemas import (
     NearbyArgsSchema,
     NearbyResultSchema,
     StationPinSchema,
