@@ -1,33 +1,12 @@
 """Schemas shared by every resource: pages, envelopes, the error payload."""
 
+import copy
 from functools import cache
 
-import flask_smorest.fields
-from marshmallow import Schema, fields, validate
-from werkzeug.datastructures import FileStorage
+from marshmallow import Schema, fields, missing, validate
 
 MAX_PAGE_SIZE = 100
 DISTRICT = validate.Regexp(r"^\d{6}$", error="应为6位行政区划代码")  # GB/T 2260
-MAX_ID = 2**31 - 1
-
-
-class Id(fields.Integer):
-    """A row id: a positive 32-bit integer, so no input can overflow a column."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
-        super().__init__(**kwargs)
-
-
-class Upload(flask_smorest.fields.Upload):
-    """A file part of a multipart body; a plain form value under the same name is refused."""
-
-    default_error_messages = {"invalid": "应为上传的文件"}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, FileStorage):
-            raise self.make_error("invalid")
-        return value
 
 
 class ErrorSchema(Schema):
@@ -66,3 +45,14 @@ def envelope(item_schema: type[Schema]) -> type[Schema]:
         "page": fields.Integer(),
         "page_size": fields.Integer(),
     }, name=name)
+
+
+def optional_copy(schema: type[Schema], name: str) -> type[Schema]:
+    """`schema` with every field optional and no defaults, for PATCH bodies."""
+    optional = {}
+    for field_name, field in schema._declared_fields.items():
+        field = copy.deepcopy(field)
+        field.required = False
+        field.load_default = missing
+        optional[field_name] = field
+    return Schema.from_dict(optional, name=name)

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 from flask import request
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.api.common import OrgBriefSchema
+from service.api.identity.schemas import AdminLoginResultSchema, AdminLoginSchema
 from service.core.database import utcnow
 from service.extensions import db, limiter
 from service.identity.auth import ADMIN, issue_token
@@ -23,25 +22,6 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 15
 # Compared against when the username is unknown, so both paths take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
-class AdminLoginSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=1, max=256))
-
-
-class AdminSchema(Schema):
-    username = fields.String()
-    display_name = fields.String(allow_none=True)
-    org = fields.Nested(OrgBriefSchema)
-    roles = fields.List(fields.String())
-
-
-class AdminLoginResultSchema(Schema):
-    token = fields.String()
-    expires_in = fields.Integer()
-    admin = fields.Nested(AdminSchema)
 
 
 def _login_account_key() -> str:

@@ -1,39 +1,16 @@
 """The audit log, scoped like everything else."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from service.api.common import PageArgs, envelope
+from service.api.common import envelope
+from service.api.identity.schemas import AuditEntrySchema, AuditQuerySchema
 from service.identity.auth import admin_required, current_admin, scope_org_ids
 from service.models.audit import AuditEntry
 from service.web.blueprint import Blueprint
 from service.web.pages import paginate
 
 blp = Blueprint("audit", __name__, description="审计日志")
-
-
-class AuditEntrySchema(Schema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    actor_kind = fields.String()
-    actor_id = fields.Integer(allow_none=True)
-    actor_name = fields.String(allow_none=True)
-    action = fields.String()
-    object_type = fields.String(allow_none=True)
-    object_id = fields.String(allow_none=True)
-    org_id = fields.Integer(allow_none=True)
-    ip = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    detail = fields.Dict(allow_none=True)
-
-
-class AuditQuerySchema(PageArgs):
-    action = fields.String(validate=validate.Length(max=64))
-    object_type = fields.String(validate=validate.Length(max=32))
-    object_id = fields.String(validate=validate.Length(max=64))
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
 
 
 @blp.route("")

@@ -1,10 +1,10 @@
 """The mini-program user: WeChat login, phone binding, who am I."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from service.api.identity.schemas import CodeSchema, MemberLoginResultSchema, MeSchema, PhoneSchema
 from service.core.database import utcnow
 from service.core.pii import blind_index
 from service.domain.masking import mask_phone
@@ -18,32 +18,6 @@ from service.web.limits import login_limit
 from service.wechat import InvalidCode
 
 blp = Blueprint("identity", __name__, description="小程序用户身份")
-
-
-class CodeSchema(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
-
-
-class MemberLoginUserSchema(Schema):
-    id = fields.Integer()
-    is_member = fields.Boolean()
-    phone_bound = fields.Boolean()
-
-
-class MemberLoginResultSchema(Schema):
-    token = fields.String()
-    expires_in = fields.Integer()
-    user = fields.Nested(MemberLoginUserSchema)
-
-
-class PhoneSchema(Schema):
-    phone = fields.String()
-
-
-class MeSchema(Schema):
-    id = fields.Integer()
-    phone = fields.String(allow_none=True)
-    membership = fields.Dict(allow_none=True)
 
 
 def describe(user: User) -> dict:

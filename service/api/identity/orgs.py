@@ -3,50 +3,19 @@
 import secrets
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from service.api.common import DISTRICT, Id, PageArgs, envelope
+from service.api.common import envelope
+from service.api.identity.schemas import OrgCreateSchema, OrgQuerySchema, OrgSchema, OrgUpdateSchema
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, get_scoped, scope_org_ids
-from service.models.orgs import ORG_KINDS, Org
+from service.models.orgs import Org
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
 from service.web.pages import paginate
 
 blp = Blueprint("orgs", __name__, description="工会组织")
-
-CODE = validate.Regexp(r"^[A-Za-z0-9-]{2,32}$", error="只能包含字母、数字和-，长度2到32")
-
-
-class OrgSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    code = fields.String(validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
-    parent_id = fields.Integer(allow_none=True, dump_only=True)
-    district_code = fields.String(allow_none=True, validate=DISTRICT)
-    accepts_members = fields.Boolean(load_default=True)
-    auto_approve = fields.Boolean(load_default=False)
-    created_at = fields.DateTime(dump_only=True)
-
-
-class OrgCreateSchema(OrgSchema):
-    parent_id = Id(required=True)
-
-
-class OrgUpdateSchema(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
-    district_code = fields.String(allow_none=True, validate=DISTRICT)
-    accepts_members = fields.Boolean()
-    auto_approve = fields.Boolean()
-
-
-class OrgQuerySchema(PageArgs):
-    kind = fields.String(validate=validate.OneOf(ORG_KINDS))
-    parent_id = Id()
-    q = fields.String(validate=validate.Length(max=50))
 
 
 def new_org_code(kind: str) -> str:

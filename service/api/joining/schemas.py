@@ -4,7 +4,8 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from service.api.common import DISTRICT, Id, OrgBriefSchema, PageArgs
+from service.api.common import DISTRICT, OrgBriefSchema, PageArgs
+from service.api.fields import Id
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,

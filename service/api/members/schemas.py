@@ -1,8 +1,9 @@
-"""Schemas of the member roster: list, detail with transfers, export, card check."""
+"""Schemas of the member roster: list, detail with transfers, export, card check, figures."""
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.api.common import Id, OrgBriefSchema, PageArgs
+from service.api.common import OrgBriefSchema, PageArgs
+from service.api.fields import Id
 from service.api.joining.schemas import PersonProfileSchema, one_of
 from service.domain.enums import OCCUPATIONS
 from service.domain.masking import mask_name
@@ -75,3 +76,13 @@ class MemberCardHolderSchema(Schema):
     org = fields.Nested(OrgBriefSchema)
     status = fields.String()
     joined_at = fields.DateTime()
+
+
+class StatsQuerySchema(Schema):
+    org_id = Id(metadata={"description": "narrow to this org's subtree"})
+
+
+class StatsOverviewSchema(Schema):
+    org = fields.Dict()
+    members = fields.Dict()
+    applications = fields.Dict()

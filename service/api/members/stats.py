@@ -1,9 +1,8 @@
 """The overview for staff: figures of their own subtree."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields
 
-from service.api.common import Id
+from service.api.members.schemas import StatsOverviewSchema, StatsQuerySchema
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.membership import org_brief
 from service.joining.stats import membership_overview
@@ -11,16 +10,6 @@ from service.models.orgs import Org
 from service.web.blueprint import Blueprint
 
 blp = Blueprint("stats", __name__, description="统计")
-
-
-class StatsQuerySchema(Schema):
-    org_id = Id(metadata={"description": "narrow to this org's subtree"})
-
-
-class StatsOverviewSchema(Schema):
-    org = fields.Dict()
-    members = fields.Dict()
-    applications = fields.Dict()
 
 
 @blp.route("/overview")

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from service.api.common import PageArgs, envelope
-from service.api.refunds.application_schemas import (
+from service.api.refunds.schemas import (
     RefundApplicationCreateSchema,
     RefundApplicationItemSchema,
     RefundApplicationSchema,

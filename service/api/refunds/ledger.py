@@ -1,9 +1,8 @@
 """Admin console: the refund ledger as an xlsx download, and an overview of it."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields
 
-from service.api.refunds.application_schemas import RefundLedgerQuerySchema
+from service.api.refunds.schemas import RefundLedgerQuerySchema, RefundOverviewSchema
 from service.core.clock import today_shanghai
 from service.core.spreadsheets import XLSX_MIME, xlsx_response
 from service.extensions import db
@@ -14,28 +13,6 @@ from service.web.blueprint import Blueprint
 
 blp = Blueprint("refund_ledger", __name__, description="工会经费返还：台账与统计")
 STAFF_ROLES = ("refund_reviewer", "finance")
-
-
-class RefundSumsSchema(Schema):
-    count = fields.Integer()
-    paid_fen = fields.Integer()
-    refundable_fen = fields.Integer()
-    payout_fen = fields.Integer()
-
-
-class RefundStatusSumsSchema(RefundSumsSchema):
-    status = fields.String()
-    status_label = fields.String()
-
-
-class RefundDistrictSumsSchema(RefundSumsSchema):
-    district_code = fields.String()
-
-
-class RefundOverviewSchema(Schema):
-    totals = fields.Nested(RefundSumsSchema)
-    by_status = fields.List(fields.Nested(RefundStatusSumsSchema))
-    by_district = fields.List(fields.Nested(RefundDistrictSumsSchema))
 
 
 @blp.route("/export")

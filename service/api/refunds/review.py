@@ -4,7 +4,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from service.api.common import envelope
-from service.api.refunds.application_schemas import (
+from service.api.refunds.schemas import (
     RefundAdminApplicationSchema,
     RefundAdminQuerySchema,
     RefundApplicationItemSchema,

@@ -1,18 +1,17 @@
 """The station ledger as staff keep it: list, create, change, close (their subtree only)."""
 
 from flask.views import MethodView
-from marshmallow import fields, validate
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from service.api.common import PageArgs, envelope
+from service.api.common import envelope
 from service.api.stations.schemas import (
     StationChangeSchema,
     StationCreateSchema,
+    StationListArgsSchema,
     StationSchema,
 )
-from service.domain.stations import STATION_KINDS, STATION_STATUSES
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped, scope_org_ids
@@ -25,13 +24,6 @@ from service.web.pages import paginate
 
 blp = Blueprint("admin_stations", __name__, description="站点台账（工作人员）")
 ROLE = "station_manager"
-
-
-class StationListArgsSchema(PageArgs):
-    org_id = fields.Integer()
-    kind = fields.String(validate=validate.OneOf(STATION_KINDS))
-    status = fields.String(validate=validate.OneOf(STATION_STATUSES))
-    q = fields.String(validate=validate.Length(max=50))
 
 
 def _org_for_write(org_id: int | None) -> Org:

@@ -6,11 +6,16 @@ reached the member gets 503 and nothing is stored, so unchecked text never lands
 """
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from service.api.common import PageArgs, envelope
+from service.api.common import envelope
+from service.api.stations.schemas import (
+    StationFeedbackInputSchema,
+    StationFeedbackQuerySchema,
+    StationFeedbackResolveSchema,
+    StationFeedbackSchema,
+)
 from service.core.database import utcnow
 from service.extensions import db, wechat
 from service.identity import audit
@@ -22,7 +27,7 @@ from service.identity.auth import (
     member_required,
     scope_org_ids,
 )
-from service.models.station_feedback import FEEDBACK_STATUSES, FEEDBACK_TYPES, StationFeedback
+from service.models.station_feedback import StationFeedback
 from service.models.stations import MOTHER_BABY_ROOM, Station
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
@@ -30,34 +35,6 @@ from service.web.limits import limit_submissions
 from service.web.pages import paginate
 
 blp = Blueprint("station_feedback", __name__, description="站点反馈")
-
-
-class StationFeedbackInputSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(FEEDBACK_TYPES))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-class StationFeedbackSchema(Schema):
-    id = fields.Integer()
-    station_id = fields.Integer()
-    station_name = fields.String(attribute="station.name")
-    type = fields.String()
-    content = fields.String()
-    status = fields.String(metadata={"description": "visible | held（内容安全待复核）| resolved"})
-    moderation = fields.String(metadata={"description": "微信内容安全结论 pass|review|risky"})
-    created_at = fields.DateTime()
-    resolved_at = fields.DateTime(allow_none=True)
-    resolution_note = fields.String(allow_none=True)
-
-
-class StationFeedbackQuerySchema(PageArgs):
-    status = fields.String(validate=validate.OneOf(FEEDBACK_STATUSES))
-    type = fields.String(validate=validate.OneOf(FEEDBACK_TYPES))
-    station_id = fields.Integer()
-
-
-class StationFeedbackResolveSchema(Schema):
-    note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 @blp.route("/stations/<int:station_id>/feedback")

@@ -1,8 +1,9 @@
-"""Schemas of stations: search answers, the full detail, admin input."""
+"""Schemas of stations: search answers, the full detail, admin input, feedback, the import."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from service.api.common import DISTRICT, OrgBriefSchema
+from service.api.common import DISTRICT, OrgBriefSchema, PageArgs
+from service.api.fields import CommaList, Upload
 from service.core import clock
 from service.domain.geo import MAX_RADIUS_M
 from service.domain.hours import hours_text, is_open
@@ -13,26 +14,11 @@ from service.domain.stations import (
     STATION_STATUSES,
     meets_standard,
 )
+from service.models.station_feedback import FEEDBACK_STATUSES, FEEDBACK_TYPES
 from service.models.stations import MOTHER_BABY_ROOM
 
 EXTERNAL_CODE = validate.Regexp(r"^[0-9A-Za-z_./-]{1,64}$",
                                 error="只能包含字母、数字和 - _ . /，长度不超过64")
-
-
-class CommaList(fields.Field):
-    """A query parameter listing codes separated by commas: `kind=a,b`."""
-
-    def __init__(self, choices, **kwargs):
-        super().__init__(**kwargs)
-        self.choices = tuple(choices)
-        self.metadata.setdefault("description", "逗号分隔：" + ",".join(self.choices))
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        items = [item.strip() for item in str(value).split(",") if item.strip()]
-        unknown = [item for item in items if item not in self.choices]
-        if unknown:
-            raise ValidationError(f"“{unknown[0]}”无效，应为以下之一：{'、'.join(self.choices)}")
-        return list(dict.fromkeys(items))
 
 
 class NearbyArgsSchema(Schema):
@@ -153,3 +139,54 @@ class StationCreateSchema(StationChangeSchema):
     lat = fields.Float(required=True, allow_nan=False)
     lng = fields.Float(required=True, allow_nan=False)
     hours = fields.Dict(required=True)
+
+
+class StationListArgsSchema(PageArgs):
+    org_id = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(STATION_KINDS))
+    status = fields.String(validate=validate.OneOf(STATION_STATUSES))
+    q = fields.String(validate=validate.Length(max=50))
+
+
+class StationFeedbackInputSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(FEEDBACK_TYPES))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class StationFeedbackSchema(Schema):
+    id = fields.Integer()
+    station_id = fields.Integer()
+    station_name = fields.String(attribute="station.name")
+    type = fields.String()
+    content = fields.String()
+    status = fields.String(metadata={"description": "visible | held（内容安全待复核）| resolved"})
+    moderation = fields.String(metadata={"description": "微信内容安全结论 pass|review|risky"})
+    created_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    resolution_note = fields.String(allow_none=True)
+
+
+class StationFeedbackQuerySchema(PageArgs):
+    status = fields.String(validate=validate.OneOf(FEEDBACK_STATUSES))
+    type = fields.String(validate=validate.OneOf(FEEDBACK_TYPES))
+    station_id = fields.Integer()
+
+
+class StationFeedbackResolveSchema(Schema):
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class StationLedgerFileSchema(Schema):
+    file = Upload(required=True)
+
+
+class StationImportErrorSchema(Schema):
+    row = fields.Integer(metadata={"description": "表格中的行号（表头为第1行）"})
+    field = fields.String(metadata={"description": "列名，如“纬度”"})
+    message = fields.String()
+
+
+class StationImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    errors = fields.List(fields.Nested(StationImportErrorSchema))

@@ -4,10 +4,9 @@ from urllib.parse import quote
 
 from flask import Response, current_app
 from flask.views import MethodView
-from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
 
-from service.api.common import Upload
+from service.api.stations.schemas import StationImportResultSchema, StationLedgerFileSchema
 from service.core.spreadsheets import XLSX_MIME
 from service.extensions import db
 from service.identity import audit
@@ -20,22 +19,6 @@ from service.web.errors import abort
 
 blp = Blueprint("station_import", __name__, description="站点台账导入")
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
-
-
-class StationLedgerFileSchema(Schema):
-    file = Upload(required=True)
-
-
-class StationImportErrorSchema(Schema):
-    row = fields.Integer(metadata={"description": "表格中的行号（表头为第1行）"})
-    field = fields.String(metadata={"description": "列名，如“纬度”"})
-    message = fields.String()
-
-
-class StationImportResultSchema(Schema):
-    created = fields.Integer()
-    updated = fields.Integer()
-    errors = fields.List(fields.Nested(StationImportErrorSchema))
 
 
 def _read(upload) -> bytes:
