@@ -26,17 +26,32 @@ def register_blueprints(app: Flask) -> None:
 
 def _resources():
     """(module, url prefix) of every API resource group."""
-    from service.api.identity import admin_auth, audit_log, me, orgs
-    from service.api.joining import join, join_codes, join_review
+    from service.api.identity import admin_auth, audit_log, auth, me, orgs
+    from service.api.joining import card, join, join_codes, join_review
     from service.api.members import members, stats
-    from service.api.refunds import admin_policies, applications, enterprises, ledger, review
-    from service.api.stations import admin_stations, feedback, public, station_import
+    from service.api.refunds import (
+        admin_policies,
+        applications,
+        enterprises,
+        ledger,
+        policies,
+        review,
+    )
+    from service.api.stations import (
+        admin_feedback,
+        admin_stations,
+        feedback,
+        public,
+        station_import,
+    )
 
     return [
+        (auth, ""),
         (me, ""),
+        (card, ""),
         (join, ""),
         (public, "/stations"),
-        (feedback, ""),
+        (feedback, "/stations"),
         (admin_auth, "/admin/auth"),
         (orgs, "/admin/orgs"),
         (join_codes, "/admin"),
@@ -45,10 +60,12 @@ def _resources():
         (stats, "/admin/stats"),
         (audit_log, "/admin/audit"),
         (enterprises, "/refunds"),
+        (policies, "/refunds"),
         (applications, "/refunds/applications"),
         (admin_policies, "/admin/refunds"),
         (review, "/admin/refunds"),
         (ledger, "/admin/refunds"),
         (admin_stations, "/admin/stations"),
+        (admin_feedback, "/admin/stations/feedback"),
         (station_import, "/admin/stations"),
     ]

@@ -1,4 +1,4 @@
-"""Joining by QR code as the mini-program sees it: scan, apply, follow up, show the card."""
+"""Joining by QR code as the mini-program sees it: scan, apply, follow up."""
 
 from flask.views import MethodView
 from sqlalchemy import select
@@ -9,14 +9,13 @@ from service.api.joining.schemas import (
     JoinApplicationFormSchema,
     JoinApplicationSchema,
     JoinSceneSchema,
-    MemberCardSchema,
 )
 from service.core.transactions import with_lock_retries
 from service.extensions import db
 from service.identity.auth import current_user, member_required
 from service.joining.applications import find_join_code, submit_application
 from service.joining.codes import count_scan
-from service.joining.membership import card_code_ttl, issue_card_code, member_of, org_brief
+from service.joining.membership import org_brief
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
@@ -81,17 +80,3 @@ def _as_submitted(application: JoinApplication, member_no: str | None) -> dict:
             "reject_reason": None, "created_at": application.created_at,
             "reviewed_at": application.reviewed_at}
 
-
-@blp.route("/me/card")
-class MyMemberCard(MethodView):
-    @member_required
-    @blp.response(200, MemberCardSchema)
-    def get(self):
-        """My electronic member card, with a fresh short-lived code for staff to check."""
-        member = member_of(current_user())
-        if member is None or member.status != "active":
-            abort(404, "not_member", "您还不是工会会员，扫描工会的入会码即可申请入会")
-        return {"member_no": member.member_no, "name": member.name,
-                "org_name": member.org.name, "joined_at": member.joined_at,
-                "verify_code": issue_card_code(member),
-                "verify_code_expires_in": card_code_ttl()}

@@ -1,4 +1,4 @@
-"""Mini-program: registering enterprises and their unions; the refund policies."""
+"""Mini-program: registering enterprises and their unions."""
 
 from flask.views import MethodView
 from sqlalchemy import select
@@ -9,12 +9,11 @@ from service.api.refunds.schemas import (
     RefundEnterpriseInSchema,
     RefundEnterpriseSchema,
     RefundEnterpriseUpdateSchema,
-    RefundPolicySchema,
 )
 from service.extensions import db
 from service.identity.auth import current_user, member_required
 from service.models.refund_applications import RefundApplication
-from service.models.refunds import Enterprise, RefundPolicy
+from service.models.refunds import Enterprise
 from service.refunds import enterprises
 from service.refunds.applications import own_enterprise, reassess
 from service.refunds.workflow import EDITABLE
@@ -22,7 +21,7 @@ from service.web.blueprint import Blueprint
 from service.web.errors import abort
 from service.web.pages import paginate
 
-blp = Blueprint("refund_enterprises", __name__, description="工会经费返还：企业登记与政策")
+blp = Blueprint("refund_enterprises", __name__, description="工会经费返还：企业登记")
 
 
 def _commit_unique() -> None:
@@ -85,11 +84,3 @@ class EnterpriseDetail(MethodView):
         _commit_unique()
         return enterprise
 
-
-@blp.route("/policies")
-class Policies(MethodView):
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, envelope(RefundPolicySchema))
-    def get(self, args):
-        """The refund policies, newest period first."""
-        return paginate(select(RefundPolicy).order_by(RefundPolicy.period_start.desc()), args)
