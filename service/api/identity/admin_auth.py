@@ -12,7 +12,7 @@ from service.core.database import utcnow
 from service.extensions import db, limiter
 from service.identity.auth import ADMIN, issue_token
 from service.models.accounts import Admin
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.limits import login_limit
 
@@ -37,6 +37,7 @@ class AdminLogin(MethodView):
 
     @blp.arguments(AdminLoginSchema)
     @blp.response(200, AdminLoginResultSchema)
+    @errors(401, 429)
     def post(self, credentials):
         """Sign in with username and password; returns a bearer token."""
         admin = db.session.scalar(select(Admin).where(Admin.username == credentials["username"]))

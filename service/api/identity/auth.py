@@ -6,7 +6,7 @@ from service.api.identity.schemas import CodeSchema, MemberLoginResultSchema
 from service.extensions import db, limiter
 from service.identity.auth import MEMBER, issue_token
 from service.identity.users import describe, sign_in
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.limits import login_limit
 
 blp = Blueprint("wechat_auth", __name__, description="小程序登录")
@@ -18,6 +18,7 @@ class WeChatLogin(MethodView):
 
     @blp.arguments(CodeSchema)
     @blp.response(200, MemberLoginResultSchema)
+    @errors(401)
     def post(self, data):
         """Exchange a wx.login code for a member token."""
         user = sign_in(data["code"])

@@ -11,7 +11,7 @@ from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, get_scoped, scope_org_ids
 from service.models.orgs import Org
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.pages import paginate
 
@@ -61,6 +61,7 @@ class Orgs(MethodView):
     @admin_required("org_admin")
     @blp.arguments(OrgCreateSchema)
     @blp.response(201, OrgSchema)
+    @errors(404, 409)
     def post(self, data):
         """Create an org below one in the caller's subtree."""
         parent = get_scoped(Org, data["parent_id"], write=True)
@@ -74,6 +75,7 @@ class Orgs(MethodView):
 class OrgDetail(MethodView):
     @admin_required()
     @blp.response(200, OrgSchema)
+    @errors(404)
     def get(self, org_id):
         """One org of the caller's subtree."""
         return get_scoped(Org, org_id)
@@ -81,6 +83,7 @@ class OrgDetail(MethodView):
     @admin_required("org_admin")
     @blp.arguments(OrgUpdateSchema)
     @blp.response(200, OrgSchema)
+    @errors(404)
     def patch(self, data, org_id):
         """Change an org's name, district or joining settings."""
         org = get_scoped(Org, org_id, write=True)

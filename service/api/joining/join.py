@@ -17,7 +17,7 @@ from service.joining.applications import find_join_code, submit_application
 from service.joining.codes import count_scan
 from service.joining.membership import org_brief
 from service.models.members import JoinApplication
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.limits import limit_submissions
 from service.web.pages import paginate
@@ -29,6 +29,7 @@ blp = Blueprint("join", __name__, description="扫码入会")
 @blp.route("/join/scenes/<scene>")
 class JoinScene(MethodView):
     @blp.response(200, JoinSceneSchema)
+    @errors(404)
     def get(self, scene):
         """What a scanned join code leads to; counts the scan. No token needed."""
         code = find_join_code(scene) if SCENE_PATTERN.fullmatch(scene) else None
@@ -59,6 +60,7 @@ class MyJoinApplications(MethodView):
     @member_required
     @blp.arguments(JoinApplicationFormSchema)
     @blp.response(201, JoinApplicationSchema)
+    @errors(409)
     def post(self, data):
         """Apply to join: pending review, or a member at once where the org auto-approves."""
         user = current_user()

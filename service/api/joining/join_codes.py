@@ -12,7 +12,7 @@ from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.codes import create_join_code, describe_codes, image_type
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.pages import paginate
 
@@ -24,6 +24,7 @@ class OrgJoinCodes(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, envelope(JoinCodeSchema))
+    @errors(404)
     def get(self, args, org_id):
         """The org's join codes with scans, applications and joins per code."""
         org = get_scoped(Org, org_id)
@@ -34,6 +35,7 @@ class OrgJoinCodes(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(JoinCodeCreateSchema)
     @blp.response(201, JoinCodeSchema)
+    @errors(404, 409)
     def post(self, data, org_id):
         """Make a join code for a channel; the image is fetched from WeChat once, now."""
         org = get_scoped(Org, org_id, write=True)
@@ -52,6 +54,7 @@ class JoinCodeDetail(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(JoinCodeUpdateSchema)
     @blp.response(200, JoinCodeSchema)
+    @errors(404)
     def patch(self, data, join_code_id):
         """Rename a code or switch it off (a disabled code answers scans with 404)."""
         code = get_scoped(JoinCode, join_code_id, write=True)
@@ -68,6 +71,7 @@ class JoinCodeDetail(MethodView):
 class JoinCodeImage(MethodView):
     @admin_required()
     @blp.response(200, content_type="image/png", description="小程序码图片（PNG或JPEG）")
+    @errors(404)
     def get(self, join_code_id):
         """The code image as WeChat made it, from the database."""
         code = get_scoped(JoinCode, join_code_id)

@@ -17,7 +17,7 @@ from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.applications import approve, reject
 from service.joining.roster import common_filters
 from service.models.members import JoinApplication
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
 
 blp = Blueprint("join_review", __name__, description="入会审核")
@@ -28,6 +28,7 @@ class JoinReviewQueue(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(JoinApplicationQuerySchema, location="query")
     @blp.response(200, envelope(JoinApplicationReviewSchema))
+    @errors(404)
     def get(self, args):
         """Applications in the caller's subtree, newest first, with filters."""
         query = (select(JoinApplication)
@@ -45,6 +46,7 @@ class JoinReviewQueue(MethodView):
 class JoinReviewItem(MethodView):
     @admin_required("member_reviewer")
     @blp.response(200, JoinApplicationReviewSchema)
+    @errors(404)
     def get(self, application_id):
         """One application of the caller's subtree."""
         return get_scoped(JoinApplication, application_id)
@@ -54,6 +56,7 @@ class JoinReviewItem(MethodView):
 class JoinApprove(MethodView):
     @admin_required("member_reviewer")
     @blp.response(200, JoinDecisionSchema)
+    @errors(404, 409)
     def post(self, application_id):
         """Approve: the applicant becomes a member with a number and is notified."""
         application = get_scoped(JoinApplication, application_id, write=True)
@@ -70,6 +73,7 @@ class JoinReject(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(JoinRejectSchema)
     @blp.response(200, JoinDecisionSchema)
+    @errors(404, 409)
     def post(self, data, application_id):
         """Reject with a reason; the applicant is notified and may apply again."""
         application = get_scoped(JoinApplication, application_id, write=True)

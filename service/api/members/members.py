@@ -25,7 +25,7 @@ from service.joining.membership import read_card_code, transfer_member
 from service.joining.roster import common_filters
 from service.models.members import Member
 from service.models.orgs import Org
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.pages import paginate
 
@@ -37,6 +37,7 @@ class Members(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(MemberQuerySchema, location="query")
     @blp.response(200, envelope(MemberSchema))
+    @errors(404)
     def get(self, args):
         """Members of the caller's subtree, newest first; ID and phone masked."""
         query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
@@ -50,6 +51,7 @@ class MemberExport(MethodView):
     @blp.arguments(MemberExportQuerySchema, location="query")
     @blp.response(200, content_type="application/vnd.openxmlformats-officedocument."
                   "spreadsheetml.sheet", description="会员名册（xlsx）")
+    @errors(404)
     def get(self, args):
         """The roster as xlsx, streamed; full ID and phone numbers need org_admin and a reason."""
         admin = current_admin()
@@ -82,6 +84,7 @@ def _footer(written: list[int]):
 class MemberDetail(MethodView):
     @admin_required("member_reviewer")
     @blp.response(200, MemberDetailSchema)
+    @errors(404)
     def get(self, member_id):
         """One member with the history of transfers."""
         return get_scoped(Member, member_id)
@@ -92,6 +95,7 @@ class MemberTransferView(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(MemberTransferInputSchema)
     @blp.response(200, MemberDetailSchema)
+    @errors(404, 409)
     def post(self, data, member_id):
         """Move a member to another org (会籍转移); both must be in the caller's subtree."""
         member = get_scoped(Member, member_id, write=True)
@@ -109,6 +113,7 @@ class MemberCardCheck(MethodView):
     @admin_required()
     @blp.arguments(MemberCardCheckSchema)
     @blp.response(200, MemberCardHolderSchema)
+    @errors(404)
     def post(self, data):
         """Check the code on a member's electronic card (any staff, any org)."""
         return read_card_code(data["verify_code"])

@@ -7,7 +7,7 @@ from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.membership import org_brief
 from service.joining.stats import membership_overview
 from service.models.orgs import Org
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 
 blp = Blueprint("stats", __name__, description="统计")
 
@@ -17,6 +17,7 @@ class StatsOverview(MethodView):
     @admin_required()
     @blp.arguments(StatsQuerySchema, location="query")
     @blp.response(200, StatsOverviewSchema)
+    @errors(404)
     def get(self, args):
         """Members and applications by occupation group, by org and by month."""
         root = get_scoped(Org, args["org_id"]) if "org_id" in args else current_admin().org

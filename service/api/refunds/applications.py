@@ -27,7 +27,7 @@ from service.refunds.applications import (
     refuse_incomplete,
     refuse_unless_editable,
 )
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.limits import limit_submissions
 from service.web.pages import paginate
@@ -52,6 +52,7 @@ class Applications(MethodView):
     @member_required
     @blp.arguments(RefundApplicationCreateSchema)
     @blp.response(201, RefundApplicationSchema)
+    @errors(404, 409)
     def post(self, data):
         """Start a draft for one enterprise and year; eligibility and amount are computed."""
         enterprise = own_enterprise(data["enterprise_id"])
@@ -76,6 +77,7 @@ class Applications(MethodView):
 class ApplicationDetail(MethodView):
     @member_required
     @blp.response(200, RefundApplicationSchema)
+    @errors(404)
     def get(self, application_id):
         """One of the caller's applications, with files and status history."""
         return own_application(application_id)
@@ -83,6 +85,7 @@ class ApplicationDetail(MethodView):
     @member_required
     @blp.arguments(RefundApplicationUpdateSchema)
     @blp.response(200, RefundApplicationSchema)
+    @errors(404, 409)
     def patch(self, data, application_id):
         """Correct the paid amount of a draft or a rejected application."""
         application = own_application(application_id)
@@ -97,6 +100,7 @@ class ApplicationDetail(MethodView):
 class SubmitApplication(MethodView):
     @member_required
     @blp.response(200, RefundApplicationSchema)
+    @errors(404, 409, 422)
     def post(self, application_id):
         """Send the application to the district union for review."""
         application = own_application(application_id)
@@ -114,6 +118,7 @@ class Attachments(MethodView):
     @member_required
     @blp.arguments(RefundUploadSchema, location="multipart")
     @blp.response(201, RefundAttachmentSchema)
+    @errors(404, 409, 413)
     def post(self, data, application_id):
         """Upload a receipt, licence or certificate: JPEG, PNG or PDF, at most 10 MB."""
         application = own_application(application_id)
@@ -138,6 +143,7 @@ class Attachments(MethodView):
 class AttachmentFile(MethodView):
     @member_required
     @blp.response(200, description="文件内容（JPEG、PNG或PDF）", content_type="application/pdf")
+    @errors(404)
     def get(self, application_id, attachment_id):
         """Download one of the caller's files."""
         attachment = owned_attachment(application_id, attachment_id)
@@ -145,6 +151,7 @@ class AttachmentFile(MethodView):
 
     @member_required
     @blp.response(204)
+    @errors(404, 409)
     def delete(self, application_id, attachment_id):
         """Remove a file from a draft or a rejected application."""
         attachment = owned_attachment(application_id, attachment_id)

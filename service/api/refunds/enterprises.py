@@ -17,7 +17,7 @@ from service.models.refunds import Enterprise
 from service.refunds import enterprises
 from service.refunds.applications import own_enterprise, reassess
 from service.refunds.workflow import EDITABLE
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.pages import paginate
 
@@ -46,6 +46,7 @@ class Enterprises(MethodView):
     @member_required
     @blp.arguments(RefundEnterpriseInSchema)
     @blp.response(201, RefundEnterpriseSchema)
+    @errors(409)
     def post(self, data):
         """Register an enterprise and its grassroots union; the size class is computed."""
         values = enterprises.checked(data)
@@ -60,6 +61,7 @@ class Enterprises(MethodView):
 class EnterpriseDetail(MethodView):
     @member_required
     @blp.response(200, RefundEnterpriseSchema)
+    @errors(404)
     def get(self, enterprise_id):
         """One of the caller's enterprises."""
         return own_enterprise(enterprise_id)
@@ -67,6 +69,7 @@ class EnterpriseDetail(MethodView):
     @member_required
     @blp.arguments(RefundEnterpriseUpdateSchema)
     @blp.response(200, RefundEnterpriseSchema)
+    @errors(404, 409)
     def patch(self, data, enterprise_id):
         """Correct the registration; not while an application is with staff."""
         enterprise = own_enterprise(enterprise_id)

@@ -12,7 +12,7 @@ from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.models.station_feedback import StationFeedback
 from service.stations.feedback import feedback_in_scope, resolve_feedback
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
 
 blp = Blueprint("station_feedback_admin", __name__, description="站点反馈（工作人员）")
@@ -34,6 +34,7 @@ class FeedbackResolve(MethodView):
     @admin_required("station_manager")
     @blp.arguments(StationFeedbackResolveSchema)
     @blp.response(200, StationFeedbackSchema)
+    @errors(404, 409)
     def post(self, data, feedback_id):
         """Mark feedback handled, with a note (held feedback included)."""
         feedback = get_scoped(StationFeedback, feedback_id, write=True,

@@ -18,7 +18,7 @@ from service.identity.auth import admin_required, current_admin, get_scoped, sco
 from service.models.orgs import Org, subtree_ids
 from service.models.stations import Station
 from service.stations.values import apply_station
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.pages import paginate
 
@@ -52,6 +52,7 @@ class Stations(MethodView):
     @admin_required(ROLE)
     @blp.arguments(StationListArgsSchema, location="query")
     @blp.response(200, envelope(StationSchema))
+    @errors(404)
     def get(self, args):
         """Stations of the caller's subtree (any status), newest first."""
         orgs = subtree_ids(get_scoped(Org, args["org_id"])) if "org_id" in args \
@@ -69,6 +70,7 @@ class Stations(MethodView):
     @admin_required(ROLE)
     @blp.arguments(StationCreateSchema)
     @blp.response(201, StationSchema)
+    @errors(404, 409)
     def post(self, data):
         """Add a station to an org of the caller's subtree (the caller's own by default)."""
         org = _org_for_write(data.get("org_id"))
@@ -88,6 +90,7 @@ class Stations(MethodView):
 class StationLedgerEntry(MethodView):
     @admin_required(ROLE)
     @blp.response(200, StationSchema)
+    @errors(404)
     def get(self, station_id):
         """One station of the caller's subtree, whatever its status."""
         return get_scoped(Station, station_id)
@@ -95,6 +98,7 @@ class StationLedgerEntry(MethodView):
     @admin_required(ROLE)
     @blp.arguments(StationChangeSchema)
     @blp.response(200, StationSchema)
+    @errors(404, 409)
     def patch(self, data, station_id):
         """Change the fields given; lat and lng go together (with `coord`)."""
         station = get_scoped(Station, station_id, write=True)
@@ -113,6 +117,7 @@ class StationLedgerEntry(MethodView):
 
     @admin_required(ROLE)
     @blp.response(204)
+    @errors(404)
     def delete(self, station_id):
         """Close a station: it leaves the map but stays in the ledger with its feedback."""
         station = get_scoped(Station, station_id, write=True)

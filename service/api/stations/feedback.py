@@ -16,7 +16,7 @@ from service.identity.auth import (
 )
 from service.models.stations import MOTHER_BABY_ROOM, Station
 from service.stations.feedback import submit_feedback
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.limits import limit_submissions
 
@@ -30,6 +30,7 @@ class FeedbackSubmit(MethodView):
     @member_required
     @blp.arguments(StationFeedbackInputSchema)
     @blp.response(201, StationFeedbackSchema)
+    @errors(404)
     def post(self, data, station_id):
         """Report that a station is closed, misplaced, wrong, or praise it."""
         user = current_user()

@@ -17,7 +17,7 @@ from service.domain.geo import check_in_china, to_gcj02
 from service.extensions import db
 from service.models.stations import MOTHER_BABY_ROOM, SERVICE_BITS, Station
 from service.stations import search
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 
 blp = Blueprint("stations", __name__, description="爱心驿站与母婴室（地图查找）")
@@ -82,6 +82,7 @@ class Viewport(MethodView):
 @blp.route("/<int:station_id>")
 class StationDetail(MethodView):
     @blp.response(200, StationSchema)
+    @errors(404)
     def get(self, station_id):
         """One station in full; closed stations and private rooms are not found."""
         station = db.session.get(Station, station_id, options=[joinedload(Station.org)])

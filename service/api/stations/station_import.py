@@ -14,7 +14,7 @@ from service.identity.auth import admin_required, current_admin
 from service.stations.importer import MAX_ROWS, TooManyRows, import_ledger
 from service.stations.ledger import LedgerFileError, read_rows
 from service.stations.template import template_workbook
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 
 blp = Blueprint("station_import", __name__, description="站点台账导入")
@@ -38,6 +38,7 @@ class StationImport(MethodView):
     @admin_required("station_manager")
     @blp.arguments(StationLedgerFileSchema, location="multipart")
     @blp.response(200, StationImportResultSchema)
+    @errors(409, 413)
     def post(self, files):
         """Import an xlsx or csv ledger; bad rows are reported, good rows are saved.
 
