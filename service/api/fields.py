@@ -74,3 +74,14 @@ class Ratio(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else format_ratio(value)
+
+
+class Section(fields.Nested):
+    """The object itself dumped with `nested`, under its own key, when `when(obj)`; else null."""
+
+    def __init__(self, nested, *, when, **kwargs):
+        super().__init__(nested, allow_none=True, **kwargs)
+        self.when = when
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return self._serialize(obj if self.when(obj) else None, attr, obj, **kwargs)

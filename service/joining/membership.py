@@ -36,7 +36,7 @@ def membership_of(user: User) -> dict | None:
     if member is None:
         return None
     return {"member_no": member.member_no, "org": org_brief(member.org),
-            "joined_at": member.joined_at.isoformat(), "status": member.status}
+            "joined_at": member.joined_at, "status": member.status}
 
 
 def member_number(org: Org, joined_at: datetime, application_id: int) -> str:

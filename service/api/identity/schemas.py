@@ -27,10 +27,17 @@ class PhoneSchema(Schema):
     phone = fields.String()
 
 
+class MembershipSchema(Schema):
+    member_no = fields.String()
+    org = fields.Nested(OrgBriefSchema)
+    joined_at = fields.DateTime()
+    status = fields.String()
+
+
 class MeSchema(Schema):
     id = fields.Integer()
     phone = fields.String(allow_none=True)
-    membership = fields.Dict(allow_none=True)
+    membership = fields.Nested(MembershipSchema, allow_none=True)
 
 
 class AdminLoginSchema(Schema):

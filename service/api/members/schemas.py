@@ -7,6 +7,7 @@ from service.api.fields import Id
 from service.api.joining.schemas import PersonProfileSchema, one_of
 from service.domain.enums import OCCUPATIONS
 from service.domain.masking import mask_name
+from service.models.members import APPLICATION_STATUSES
 
 
 class MemberSchema(PersonProfileSchema):
@@ -82,7 +83,43 @@ class StatsQuerySchema(Schema):
     org_id = Id(metadata={"description": "narrow to this org's subtree"})
 
 
+class CountSchema(Schema):
+    count = fields.Integer()
+
+
+class OccupationGroupCountSchema(CountSchema):
+    group = fields.String(metadata={"description": "新就业形态群体代码，其余职业为 others"})
+    label = fields.String()
+
+
+class OrgCountSchema(CountSchema):
+    org = fields.Nested(OrgBriefSchema)
+
+
+class MonthCountSchema(CountSchema):
+    month = fields.String(metadata={"description": "YYYY-MM（北京时间）"})
+
+
+ApplicationStatusCountsSchema = Schema.from_dict(
+    {status: fields.Integer() for status in APPLICATION_STATUSES},
+    name="ApplicationStatusCountsSchema")
+
+
+class MemberFiguresSchema(Schema):
+    total = fields.Integer()
+    by_occupation_group = fields.List(fields.Nested(OccupationGroupCountSchema))
+    by_org = fields.List(fields.Nested(OrgCountSchema))
+    by_month = fields.List(fields.Nested(MonthCountSchema))
+
+
+class ApplicationFiguresSchema(Schema):
+    total = fields.Integer()
+    by_status = fields.Nested(ApplicationStatusCountsSchema)
+    by_occupation_group = fields.List(fields.Nested(OccupationGroupCountSchema))
+    by_month = fields.List(fields.Nested(MonthCountSchema))
+
+
 class StatsOverviewSchema(Schema):
-    org = fields.Dict()
-    members = fields.Dict()
-    applications = fields.Dict()
+    org = fields.Nested(OrgBriefSchema)
+    members = fields.Nested(MemberFiguresSchema)
+    applications = fields.Nested(ApplicationFiguresSchema)

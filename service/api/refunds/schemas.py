@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from service.api.common import DISTRICT, OrgBriefSchema, PageArgs, optional_copy
-from service.api.fields import Id, Ratio, Upload, WanAmount
+from service.api.fields import Id, Ratio, Section, Upload, WanAmount
 from service.domain.masking import mask_bank_account, mask_phone
 from service.domain.sme import SIZE_CLASS_LABELS, industries
 from service.models.refund_applications import ATTACHMENT_KINDS, STATUSES
@@ -164,10 +164,6 @@ class RefundEnterpriseBriefSchema(Schema):
     union_name = fields.String()
 
 
-def _payment(application):
-    return RefundPaymentSchema().dump(application) if application.status == "paid" else None
-
-
 class RefundApplicationItemSchema(Schema):
     id = fields.Integer()
     enterprise = fields.Nested(RefundEnterpriseBriefSchema)
@@ -185,7 +181,7 @@ class RefundApplicationItemSchema(Schema):
     ineligible_reasons = fields.List(fields.String())
     submitted_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
-    payment = fields.Function(_payment, metadata={"type": "object", "nullable": True})
+    payment = Section(RefundPaymentSchema, when=lambda application: application.status == "paid")
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
