@@ -14,10 +14,12 @@ def create_app(config: dict | None = None) -> Flask:
     from service import commands, extensions
     from service.api import register_blueprints
     from service.core import logs
+    from service.identity import auth
     from service.web import errors, idempotency, input_guard
 
     logs.init_app(app)
     extensions.init_app(app)
+    auth.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
     input_guard.init_app(app)

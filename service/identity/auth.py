@@ -3,13 +3,14 @@
 import functools
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from service.core.database import utcnow
 from service.extensions import db
 from service.models.accounts import Admin, User
 from service.models.orgs import Org, subtree_ids
+from service.web import principal
 from service.web.blueprint import declare_errors
 from service.web.errors import abort
 
@@ -56,6 +57,11 @@ def read_claims() -> Claims | None:
 
 def _ttl(kind: str) -> int:
     return current_app.config["ADMIN_TOKEN_TTL_SECONDS" if kind == ADMIN else "TOKEN_TTL_SECONDS"]
+
+
+def init_app(app: Flask) -> None:
+    """Let the HTTP pipeline (limits, idempotency) ask who is calling."""
+    app.extensions[principal.EXTENSION] = principal_label
 
 
 def principal_label() -> str | None:

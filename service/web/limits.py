@@ -4,7 +4,7 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 
 from service.extensions import limiter
-from service.identity.auth import principal_label
+from service.web.principal import principal_label
 
 
 def login_limit() -> str:
