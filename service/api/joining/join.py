@@ -13,15 +13,13 @@ from service.api.joining.schemas import (
 from service.core.transactions import with_lock_retries
 from service.extensions import db
 from service.identity.auth import current_user, member_required
-from service.joining.applications import find_join_code, submit_application
-from service.joining.codes import count_scan
+from service.joining.applications import submit_application
+from service.joining.codes import scan_scene
 from service.joining.membership import org_brief
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint, errors
-from service.web.errors import abort
 from service.web.limits import limit_submissions
 from service.web.pages import paginate
-from service.wechat.limits import SCENE_PATTERN
 
 blp = Blueprint("join", __name__, description="扫码入会")
 
@@ -32,12 +30,7 @@ class JoinScene(MethodView):
     @errors(404)
     def get(self, scene):
         """What a scanned join code leads to; counts the scan. No token needed."""
-        code = find_join_code(scene) if SCENE_PATTERN.fullmatch(scene) else None
-        if code is None:
-            abort(404, "scene_not_found", "入会码无效或已停用，请向工会工作人员获取新的入会码")
-        body = {"scene": code.scene, "label": code.label, "org": org_brief(code.org),
-                "accepts_members": code.org.accepts_members}
-        count_scan(code)
+        body = scan_scene(scene)
         db.session.commit()
         return body
 

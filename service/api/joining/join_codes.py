@@ -7,13 +7,12 @@ from sqlalchemy import select
 from service.api.common import PageArgs, envelope
 from service.api.joining.schemas import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
 from service.extensions import db
-from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining.codes import create_join_code, describe_codes, image_type
+from service.joining.codes import describe_codes, image_type
+from service.joining.staff import add_join_code, change_join_code
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
 from service.web.blueprint import Blueprint, errors
-from service.web.errors import abort
 from service.web.pages import paginate
 
 blp = Blueprint("join_codes", __name__, description="入会码")
@@ -39,12 +38,7 @@ class OrgJoinCodes(MethodView):
     def post(self, data, org_id):
         """Make a join code for a channel; the image is fetched from WeChat once, now."""
         org = get_scoped(Org, org_id, write=True)
-        if not org.accepts_members:
-            abort(409, "org_not_accepting", f"{org.name}不接收入会，不能生成入会码")
-        code = create_join_code(org, data["label"], current_admin())
-        audit.record("join_code.create", object_type="join_code", object_id=code.id,
-                     org_id=org.id, detail={"label": code.label})
-        body = describe_codes([code])[0]
+        body = add_join_code(org, data["label"], current_admin())
         db.session.commit()
         return body
 
@@ -58,11 +52,7 @@ class JoinCodeDetail(MethodView):
     def patch(self, data, join_code_id):
         """Rename a code or switch it off (a disabled code answers scans with 404)."""
         code = get_scoped(JoinCode, join_code_id, write=True)
-        for name, value in data.items():
-            setattr(code, name, value)
-        audit.record("join_code.update", object_type="join_code", object_id=code.id,
-                     org_id=code.org_id, detail=data)
-        body = describe_codes([code])[0]
+        body = change_join_code(code, data)
         db.session.commit()
         return body
 

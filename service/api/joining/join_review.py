@@ -12,10 +12,9 @@ from service.api.joining.schemas import (
     JoinRejectSchema,
 )
 from service.extensions import db
-from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining.applications import approve, reject
 from service.joining.roster import common_filters
+from service.joining.staff import approve_application, reject_application
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
@@ -60,10 +59,7 @@ class JoinApprove(MethodView):
     def post(self, application_id):
         """Approve: the applicant becomes a member with a number and is notified."""
         application = get_scoped(JoinApplication, application_id, write=True)
-        member = approve(application, current_admin())
-        audit.record("join.approve", object_type="join_application", object_id=application.id,
-                     org_id=application.org_id, detail={"member_no": member.member_no})
-        body = {"status": "approved", "member_no": member.member_no}
+        body = approve_application(application, current_admin())
         db.session.commit()
         return body
 
@@ -77,8 +73,6 @@ class JoinReject(MethodView):
     def post(self, data, application_id):
         """Reject with a reason; the applicant is notified and may apply again."""
         application = get_scoped(JoinApplication, application_id, write=True)
-        reject(application, current_admin(), data["reason"])
-        audit.record("join.reject", object_type="join_application", object_id=application.id,
-                     org_id=application.org_id, reason=data["reason"][:255])
+        body = reject_application(application, current_admin(), data["reason"])
         db.session.commit()
-        return {"status": "rejected", "member_no": None}
+        return body

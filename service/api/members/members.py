@@ -21,8 +21,9 @@ from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped, has_role
 from service.joining.export import HEADER, roster_query, roster_rows
-from service.joining.membership import read_card_code, transfer_member
+from service.joining.membership import read_card_code
 from service.joining.roster import common_filters
+from service.joining.staff import move_member
 from service.models.members import Member
 from service.models.orgs import Org
 from service.web.blueprint import Blueprint, errors
@@ -100,10 +101,7 @@ class MemberTransferView(MethodView):
         """Move a member to another org (会籍转移); both must be in the caller's subtree."""
         member = get_scoped(Member, member_id, write=True)
         target = get_scoped(Org, data["to_org_id"], write=True)
-        transfer = transfer_member(member, target, data["reason"], current_admin())
-        audit.record("member.transfer", object_type="member", object_id=member.id,
-                     org_id=target.id, reason=data["reason"][:255],
-                     detail={"from_org_id": transfer.from_org_id, "to_org_id": target.id})
+        move_member(member, target, data["reason"], current_admin())
         db.session.commit()
         return member
 

@@ -1,8 +1,7 @@
 """Mini-program: refund applications, their files, and submitting them for review."""
 
 from flask.views import MethodView
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from service.api.common import PageArgs, envelope
 from service.api.refunds.schemas import (
@@ -13,27 +12,25 @@ from service.api.refunds.schemas import (
     RefundAttachmentSchema,
     RefundUploadSchema,
 )
-from service.core.database import utcnow
 from service.extensions import db
 from service.identity.auth import current_user, member_required
-from service.models.refund_applications import RefundApplication, RefundAttachment
-from service.refunds import files, workflow
-from service.refunds.applications import (
-    attachment_of,
-    own_application,
-    own_enterprise,
-    reassess,
-    refuse_duplicate,
-    refuse_incomplete,
-    refuse_unless_editable,
+from service.models.refund_applications import RefundApplication
+from service.refunds import files
+from service.refunds.applicant import (
+    add_attachment,
+    application_taking_files,
+    correct_paid_amount,
+    owned_attachment,
+    remove_attachment,
+    start_application,
+    submit,
 )
+from service.refunds.applications import own_application
 from service.web.blueprint import Blueprint, errors
-from service.web.errors import abort
 from service.web.limits import limit_submissions
 from service.web.pages import paginate
 
 blp = Blueprint("refund_applications", __name__, description="工会经费返还：申请、材料与提交")
-MAX_ATTACHMENTS = 20
 
 
 @blp.route("")
@@ -55,20 +52,7 @@ class Applications(MethodView):
     @errors(404, 409)
     def post(self, data):
         """Start a draft for one enterprise and year; eligibility and amount are computed."""
-        enterprise = own_enterprise(data["enterprise_id"])
-        refuse_duplicate(enterprise.id, data["year"])
-        application = RefundApplication(enterprise=enterprise, user_id=current_user().id,
-                                        year=data["year"], paid_fen=data["paid_fen"],
-                                        status="draft")
-        reassess(application)
-        db.session.add(application)
-        try:
-            db.session.flush()
-        except IntegrityError:  # a second tab created it a moment ago
-            db.session.rollback()
-            refuse_duplicate(enterprise.id, data["year"])
-            raise
-        workflow.record_creation(application)
+        application = start_application(data)
         db.session.commit()
         return application
 
@@ -88,10 +72,7 @@ class ApplicationDetail(MethodView):
     @errors(404, 409)
     def patch(self, data, application_id):
         """Correct the paid amount of a draft or a rejected application."""
-        application = own_application(application_id)
-        refuse_unless_editable(application)
-        application.paid_fen = data["paid_fen"]
-        reassess(application)
+        application = correct_paid_amount(application_id, data["paid_fen"])
         db.session.commit()
         return application
 
@@ -103,11 +84,7 @@ class SubmitApplication(MethodView):
     @errors(404, 409, 422)
     def post(self, application_id):
         """Send the application to the district union for review."""
-        application = own_application(application_id)
-        refuse_unless_editable(application)
-        reassess(application)
-        refuse_incomplete(application)
-        workflow.move(application, "submit", submitted_at=utcnow())
+        application = submit(application_id)
         db.session.commit()
         return application
 
@@ -118,23 +95,13 @@ class Attachments(MethodView):
     @member_required
     @blp.arguments(RefundUploadSchema, location="multipart")
     @blp.response(201, RefundAttachmentSchema)
-    @errors(404, 409, 413)
+    @errors(404, 409, 413, 415)
     def post(self, data, application_id):
         """Upload a receipt, licence or certificate: JPEG, PNG or PDF, at most 10 MB."""
-        application = own_application(application_id)
-        refuse_unless_editable(application)
-        count = db.session.scalar(select(func.count(RefundAttachment.id)).where(
-            RefundAttachment.application_id == application.id))
-        if count >= MAX_ATTACHMENTS:
-            abort(409, "too_many_attachments", f"每份申请最多上传{MAX_ATTACHMENTS}个文件")
+        application = application_taking_files(application_id)
         upload = data["file"]
-        with files.stored_upload(upload) as stored:
-            attachment = RefundAttachment(
-                application_id=application.id, kind=data["kind"],
-                content_type=stored.content_type, size_bytes=stored.size_bytes,
-                sha256=stored.sha256, storage_name=stored.name,
-                original_name=(upload.filename or "")[:255] or None)
-            db.session.add(attachment)
+        with files.stored_upload(upload) as stored:  # the file goes again if the commit fails
+            attachment = add_attachment(application, data["kind"], stored, upload.filename)
             db.session.commit()
         return attachment
 
@@ -146,22 +113,13 @@ class AttachmentFile(MethodView):
     @errors(404)
     def get(self, application_id, attachment_id):
         """Download one of the caller's files."""
-        attachment = owned_attachment(application_id, attachment_id)
-        return files.serve(attachment)
+        return files.serve(owned_attachment(application_id, attachment_id))
 
     @member_required
     @blp.response(204)
     @errors(404, 409)
     def delete(self, application_id, attachment_id):
         """Remove a file from a draft or a rejected application."""
-        attachment = owned_attachment(application_id, attachment_id)
-        refuse_unless_editable(attachment.application)
-        name = attachment.storage_name
-        db.session.delete(attachment)
+        name = remove_attachment(application_id, attachment_id)
         db.session.commit()
         files.remove(name)
-
-
-def owned_attachment(application_id: int, attachment_id: int) -> RefundAttachment:
-    """A file of one of the caller's applications; anything else is 404."""
-    return attachment_of(own_application(application_id), attachment_id)

@@ -12,11 +12,9 @@ from service.api.refunds.schemas import (
 )
 from service.extensions import db
 from service.identity.auth import current_user, member_required
-from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise
 from service.refunds import enterprises
-from service.refunds.applications import own_enterprise, reassess
-from service.refunds.workflow import EDITABLE
+from service.refunds.applications import own_enterprise
 from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
 from service.web.pages import paginate
@@ -49,10 +47,7 @@ class Enterprises(MethodView):
     @errors(409)
     def post(self, data):
         """Register an enterprise and its grassroots union; the size class is computed."""
-        values = enterprises.checked(data)
-        enterprises.refuse_duplicate(values["uscc"])
-        enterprise = Enterprise(user_id=current_user().id, **values)
-        db.session.add(enterprise)
+        enterprise = enterprises.register_enterprise(current_user(), data)
         _commit_unique()
         return enterprise
 
@@ -72,18 +67,7 @@ class EnterpriseDetail(MethodView):
     @errors(404, 409)
     def patch(self, data, enterprise_id):
         """Correct the registration; not while an application is with staff."""
-        enterprise = own_enterprise(enterprise_id)
-        enterprises.refuse_while_in_review(enterprise)
-        values = enterprises.checked({**enterprises.current_values(enterprise), **data})
-        enterprises.refuse_duplicate(values["uscc"], enterprise.id)
-        for name, value in values.items():
-            setattr(enterprise, name, value)
-        db.session.flush()
-        editable = db.session.scalars(select(RefundApplication).where(
-            RefundApplication.enterprise_id == enterprise.id,
-            RefundApplication.status.in_(EDITABLE)))
-        for application in editable:
-            reassess(application)
+        enterprise = enterprises.change_enterprise(own_enterprise(enterprise_id), data)
         _commit_unique()
         return enterprise
 

@@ -1,9 +1,6 @@
 """The station ledger as staff keep it: list, create, change, close (their subtree only)."""
 
 from flask.views import MethodView
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from service.api.common import envelope
 from service.api.stations.schemas import (
@@ -13,38 +10,14 @@ from service.api.stations.schemas import (
     StationSchema,
 )
 from service.extensions import db
-from service.identity import audit
-from service.identity.auth import admin_required, current_admin, get_scoped, scope_org_ids
-from service.models.orgs import Org, subtree_ids
+from service.identity.auth import admin_required, get_scoped
 from service.models.stations import Station
-from service.stations.values import apply_station
+from service.stations.records import add_station, change_station, close_station, stations_in_scope
 from service.web.blueprint import Blueprint, errors
-from service.web.errors import abort
 from service.web.pages import paginate
 
 blp = Blueprint("admin_stations", __name__, description="站点台账（工作人员）")
 ROLE = "station_manager"
-
-
-def _org_for_write(org_id: int | None) -> Org:
-    return get_scoped(Org, org_id, write=True) if org_id else current_admin().org
-
-
-def _check_code_free(code: str | None, station_id: int | None = None) -> None:
-    if code is None:
-        return
-    owner = db.session.scalar(select(Station.id).where(Station.external_code == code))
-    if owner is not None and owner != station_id:
-        abort(409, "station_code_taken", f"编号{code}已被其他站点使用",
-              {"json": {"external_code": ["编号已被使用"]}})
-
-
-def _flush_unique():
-    try:
-        db.session.flush()
-    except IntegrityError:  # another request took the code meanwhile
-        abort(409, "station_code_taken", "编号已被其他站点使用",
-              {"json": {"external_code": ["编号已被使用"]}})
 
 
 @blp.route("")
@@ -55,17 +28,7 @@ class Stations(MethodView):
     @errors(404)
     def get(self, args):
         """Stations of the caller's subtree (any status), newest first."""
-        orgs = subtree_ids(get_scoped(Org, args["org_id"])) if "org_id" in args \
-            else scope_org_ids()
-        query = (select(Station).options(joinedload(Station.org))
-                 .where(Station.org_id.in_(orgs)).order_by(Station.id.desc()))
-        for name in ("kind", "status"):
-            if name in args:
-                query = query.where(getattr(Station, name) == args[name])
-        if args.get("q"):
-            query = query.where(or_(Station.name.contains(args["q"], autoescape=True),
-                                    Station.external_code == args["q"]))
-        return paginate(query, args)
+        return paginate(stations_in_scope(args), args)
 
     @admin_required(ROLE)
     @blp.arguments(StationCreateSchema)
@@ -73,15 +36,7 @@ class Stations(MethodView):
     @errors(404, 409)
     def post(self, data):
         """Add a station to an org of the caller's subtree (the caller's own by default)."""
-        org = _org_for_write(data.get("org_id"))
-        _check_code_free(data.get("external_code"))
-        data = {**data, "org_id": org.id}
-        data.setdefault("district_code", org.district_code)
-        station = apply_station(Station(org=org), data, creating=True)
-        db.session.add(station)
-        _flush_unique()
-        audit.record("station.create", object_type="station", object_id=station.id,
-                     org_id=org.id, detail={"external_code": station.external_code})
+        station = add_station(data)
         db.session.commit()
         return station
 
@@ -101,17 +56,7 @@ class StationLedgerEntry(MethodView):
     @errors(404, 409)
     def patch(self, data, station_id):
         """Change the fields given; lat and lng go together (with `coord`)."""
-        station = get_scoped(Station, station_id, write=True)
-        if "org_id" in data:
-            station.org = _org_for_write(data["org_id"])
-        if "external_code" in data:
-            _check_code_free(data["external_code"], station.id)
-        if "lat" not in data and "lng" not in data:
-            data.pop("coord", None)
-        apply_station(station, data, creating=False)
-        _flush_unique()
-        audit.record("station.update", object_type="station", object_id=station.id,
-                     org_id=station.org_id, detail={"fields": sorted(data)})
+        station = change_station(station_id, data)
         db.session.commit()
         return station
 
@@ -120,9 +65,5 @@ class StationLedgerEntry(MethodView):
     @errors(404)
     def delete(self, station_id):
         """Close a station: it leaves the map but stays in the ledger with its feedback."""
-        station = get_scoped(Station, station_id, write=True)
-        station.status = "closed"
-        station.refresh_search_columns()
-        audit.record("station.delete", object_type="station", object_id=station.id,
-                     org_id=station.org_id)
+        close_station(station_id)
         db.session.commit()

@@ -5,15 +5,9 @@ When WeChat cannot be reached the member gets 503 and nothing is stored.
 
 from flask.views import MethodView
 
-from service.api.stations.schemas import (
-    StationFeedbackInputSchema,
-    StationFeedbackSchema,
-)
+from service.api.stations.schemas import StationFeedbackInputSchema, StationFeedbackSchema
 from service.extensions import db
-from service.identity.auth import (
-    current_user,
-    member_required,
-)
+from service.identity.auth import current_user, member_required
 from service.models.stations import MOTHER_BABY_ROOM, Station
 from service.stations.feedback import submit_feedback
 from service.web.blueprint import Blueprint, errors
