@@ -14,11 +14,13 @@ def create_app(config: dict | None = None) -> Flask:
     from service import commands, extensions
     from service.api import register_blueprints
     from service.core import logs, proxies
+    from service.identity import auth
     from service.web import docs, errors, idempotency, input_guard, metrics, security_headers
 
     proxies.init_app(app)
     logs.init_app(app)
     extensions.init_app(app)
+    auth.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
     input_guard.init_app(app)

@@ -19,7 +19,7 @@ class ServiceApi(Api):
     """flask-smorest's Api, documenting our error payload and bearer tokens."""
 
     def __init__(self):
-        from service.api.schemas import ErrorSchema
+        from service.api.common import ErrorSchema
 
         self.ERROR_SCHEMA = ErrorSchema
         super().__init__()

@@ -1,9 +1,11 @@
 """Write the audit log from inside a request: who, when, what, from where, why."""
 
 from flask import g
+from sqlalchemy import or_, select
 
 from service.core.proxies import client_address
 from service.extensions import db
+from service.identity.auth import scope_org_ids
 from service.models.audit import AuditEntry
 
 
@@ -26,3 +28,22 @@ def record(action: str, *, object_type: str | None = None, object_id=None,
     )
     db.session.add(entry)
     return entry
+
+
+def entries_in_scope(admin, filters: dict):
+    """A SELECT of the audit entries `admin` may read, newest first, narrowed by `filters`.
+
+    The caller's subtree; the root also sees the entries tied to no org.
+    """
+    visible = AuditEntry.org_id.in_(scope_org_ids(admin))
+    if admin.org.parent_id is None:
+        visible = or_(visible, AuditEntry.org_id.is_(None))
+    query = select(AuditEntry).where(visible).order_by(AuditEntry.id.desc())
+    for name in ("action", "object_type", "object_id"):
+        if name in filters:
+            query = query.where(getattr(AuditEntry, name) == filters[name])
+    if "since" in filters:
+        query = query.where(AuditEntry.at >= filters["since"])
+    if "until" in filters:
+        query = query.where(AuditEntry.at < filters["until"])
+    return query

@@ -4,13 +4,15 @@ import functools
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from service.core.database import utcnow
 from service.extensions import db
 from service.models.accounts import Admin, User
 from service.models.orgs import Org, subtree_ids
+from service.web import principal
+from service.web.blueprint import declare_errors
 from service.web.errors import abort
 
 MEMBER, ADMIN = "member", "admin"
@@ -58,6 +60,11 @@ def read_claims() -> Claims | None:
 
 def _ttl(kind: str) -> int:
     return current_app.config["ADMIN_TOKEN_TTL_SECONDS" if kind == ADMIN else "TOKEN_TTL_SECONDS"]
+
+
+def init_app(app: Flask) -> None:
+    """Let the HTTP pipeline (limits, idempotency) ask who is calling."""
+    app.extensions[principal.EXTENSION] = principal_label
 
 
 def principal_label() -> str | None:
@@ -119,10 +126,9 @@ def has_role(admin: Admin, role: str) -> bool:
 
 
 def _document(wrapper, status_codes):
-    apidoc = getattr(wrapper, "_apidoc", {})
-    manual = dict(apidoc.get("manual_doc", {}))
-    manual["security"] = SECURITY
-    wrapper._apidoc = {**apidoc, "manual_doc": manual}
+    """Mark the view as needing a bearer token and declare the error answers it adds."""
+    wrapper = declare_errors(wrapper, status_codes)
+    wrapper._apidoc.setdefault("manual_doc", {})["security"] = SECURITY
     return wrapper
 
 
@@ -162,14 +168,19 @@ def in_scope(org: Org, admin: Admin | None = None) -> bool:
     return (admin or current_admin()).org.contains(org)
 
 
-def get_scoped(model, object_id, *, write: bool = False, org_of=None):
-    """Load `model` by id inside the admin's scope: outside is 404 to read, 403 to write."""
+def get_scoped(model, object_id, *, write: bool = False, org_of=None, hidden=None,
+               not_found: str = "not_found", noun: str = "记录"):
+    """Load `model` by id inside the admin's scope: outside is 404 to read, 403 to write.
+
+    `hidden(obj)` true makes a row count as absent (checked before the scope); `not_found`
+    and `noun` name the thing in the error.
+    """
     obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404, "not_found", "记录不存在")
+    if obj is None or (hidden is not None and hidden(obj)):
+        abort(404, not_found, f"{noun}不存在")
     org = org_of(obj) if org_of else (obj if isinstance(obj, Org) else obj.org)
     if not in_scope(org):
         if write:
-            abort(403, "out_of_scope", "该记录不在您所属组织的管辖范围内")
-        abort(404, "not_found", "记录不存在")
+            abort(403, "out_of_scope", f"该{noun}不在您所属组织的管辖范围内")
+        abort(404, not_found, f"{noun}不存在")
     return obj

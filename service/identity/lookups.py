@@ -7,27 +7,13 @@ neither. Partial numbers (a phone's last four digits) are searched as names: the
 nothing, so the masked forms shown to staff cannot be completed by searching.
 """
 
-import re
-
 from sqlalchemy import Select, select
 
-from service.domain.idcard import normalize_id_number
+from service.domain.search_terms import exact_lookup
 from service.extensions import db
 from service.identity import audit
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_ID_NUMBER = re.compile(r"\d{17}[\dX]")
-
-
-def exact_lookup(q: str | None) -> tuple[str, str] | None:
-    """("phone" or "id_number", the number) when `q` is a full phone or ID number."""
-    compact = "".join((q or "").split())
-    if _MOBILE.fullmatch(compact):
-        return "phone", compact
-    number = normalize_id_number(compact)
-    if _ID_NUMBER.fullmatch(number):
-        return "id_number", number
-    return None
+__all__ = ["exact_lookup", "record_lookup"]
 
 
 def record_lookup(query: Select, field: str, object_type: str) -> None:

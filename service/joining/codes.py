@@ -7,10 +7,14 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from service.extensions import db, wechat
+from service.joining.applications import find_join_code
+from service.joining.membership import org_brief
 from service.models.accounts import Admin
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication
 from service.models.orgs import Org
+from service.web.errors import abort
+from service.wechat.limits import SCENE_PATTERN
 
 SCENE_ALPHABET = string.ascii_letters + string.digits
 SCENE_LENGTH = 12  # 62**12 ≈ 3e21: not guessable, well inside WeChat's 32 characters
@@ -69,3 +73,14 @@ def _describe(code: JoinCode, by_status: dict[str, int]) -> dict:
 def image_type(image: bytes) -> str:
     """The image's media type by its content (WeChat sends JPEG unless asked for PNG)."""
     return "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
+
+
+def scan_scene(scene: str) -> dict:
+    """What a scanned join code leads to, the scan counted (404 for an unknown scene)."""
+    code = find_join_code(scene) if SCENE_PATTERN.fullmatch(scene) else None
+    if code is None:
+        abort(404, "scene_not_found", "入会码无效或已停用，请向工会工作人员获取新的入会码")
+    body = {"scene": code.scene, "label": code.label, "org": org_brief(code.org),
+            "accepts_members": code.org.accepts_members}
+    count_scan(code)
+    return body

@@ -36,7 +36,7 @@ def membership_of(user: User) -> dict | None:
     if member is None:
         return None
     return {"member_no": member.member_no, "org": org_brief(member.org),
-            "joined_at": member.joined_at.isoformat(), "status": member.status}
+            "joined_at": member.joined_at, "status": member.status}
 
 
 def member_number(org: Org, joined_at: datetime, application_id: int) -> str:
@@ -107,3 +107,14 @@ def read_card_code(code: str) -> Member:
     if member is None or member.status != "active":
         abort(404, "not_member", "未找到该会员，会籍可能已变更")
     return member
+
+
+def member_card(user: User) -> dict:
+    """The user's electronic member card with a fresh verify code (404 unless a member)."""
+    member = member_of(user)
+    if member is None or member.status != "active":
+        abort(404, "not_member", "您还不是工会会员，扫描工会的入会码即可申请入会")
+    return {"member_no": member.member_no, "name": member.name,
+            "org_name": member.org.name, "joined_at": member.joined_at,
+            "verify_code": issue_card_code(member),
+            "verify_code_expires_in": card_code_ttl()}

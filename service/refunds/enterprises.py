@@ -16,6 +16,8 @@ from service.models.accounts import User
 from service.models.orgs import Org
 from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise
+from service.refunds.applications import reassess
+from service.refunds.workflow import EDITABLE
 from service.web.errors import abort
 
 FIELDS = ("name", "uscc", "industry", "employees", "revenue_wan", "assets_wan",
@@ -100,3 +102,29 @@ def refuse_while_in_review(enterprise: Enterprise) -> None:
 def current_values(enterprise: Enterprise) -> dict:
     """The enterprise's fields as a registration body."""
     return {name: getattr(enterprise, name) for name in FIELDS}
+
+
+def register_enterprise(user: User, data: dict) -> Enterprise:
+    """Register an enterprise and its grassroots union for `user`; the size class computed."""
+    values = checked(data)
+    refuse_duplicate(values["uscc"])
+    refuse_over_account_cap(user.id)
+    enterprise = Enterprise(user_id=user.id, **values)
+    db.session.add(enterprise)
+    return enterprise
+
+
+def change_enterprise(enterprise: Enterprise, changes: dict) -> Enterprise:
+    """Correct a registration, not while staff hold an application; drafts are reassessed."""
+    refuse_while_in_review(enterprise)
+    values = checked({**current_values(enterprise), **changes})
+    refuse_duplicate(values["uscc"], enterprise.id)
+    for name, value in values.items():
+        setattr(enterprise, name, value)
+    db.session.flush()
+    editable = db.session.scalars(select(RefundApplication).where(
+        RefundApplication.enterprise_id == enterprise.id,
+        RefundApplication.status.in_(EDITABLE)))
+    for application in editable:
+        reassess(application)
+    return enterprise

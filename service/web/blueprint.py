@@ -9,7 +9,10 @@ form fields and files in one mapping, so a multipart body is checked by a schema
 other.
 """
 
+import copy
+import functools
 from functools import cache
+from http import HTTPStatus
 from weakref import WeakKeyDictionary
 
 import flask_smorest
@@ -61,3 +64,27 @@ class Blueprint(flask_smorest.Blueprint):
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data"}
+
+
+def declare_errors(view, status_codes):
+    """Add the error answers `status_codes` to the view's OpenAPI entry (the error schema)."""
+    apidoc = copy.deepcopy(getattr(view, "_apidoc", {}))
+    responses = apidoc.setdefault("response", {}).setdefault("responses", {})
+    for code in status_codes:
+        if code not in responses:
+            responses[code] = [HTTPStatus(code).name]  # the response component of that name
+    view._apidoc = apidoc
+    return view
+
+
+def errors(*status_codes: int):
+    """Declare the error answers a view gives beyond those its other decorators declare."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        return declare_errors(wrapper, status_codes)
+
+    return decorator

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from service.core.database import utcnow
 from service.extensions import db
-from service.identity.auth import principal_label
 from service.models.idempotency import IdempotentRequest
 from service.web.errors import abort
+from service.web.principal import principal_label
 
 HEADER = "Idempotency-Key"
 # A reservation older than this belongs to a request whose process died: take it over.

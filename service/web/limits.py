@@ -7,9 +7,9 @@ through the trusted proxies (TRUSTED_PROXIES), never the nginx in front of us.
 from flask import current_app, g, request
 
 from service.core.proxies import client_address
+from service.domain.search_terms import exact_lookup
 from service.extensions import limiter
-from service.identity.auth import principal_label
-from service.identity.lookups import exact_lookup
+from service.web.principal import principal_label
 
 
 def login_limit() -> str:

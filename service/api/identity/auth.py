@@ -1,0 +1,27 @@
+"""Signing in from the mini-program: a wx.login code for a member token."""
+
+from flask.views import MethodView
+
+from service.api.identity.schemas import CodeSchema, MemberLoginResultSchema
+from service.extensions import db
+from service.identity.auth import MEMBER, issue_token
+from service.identity.users import describe, sign_in
+from service.web.blueprint import Blueprint, errors
+from service.web.limits import limit_wechat_login
+
+blp = Blueprint("wechat_auth", __name__, description="小程序登录")
+
+
+@blp.route("/auth/wechat-login")
+class WeChatLogin(MethodView):
+    decorators = [limit_wechat_login]
+
+    @blp.arguments(CodeSchema)
+    @blp.response(200, MemberLoginResultSchema)
+    @errors(401, 429)
+    def post(self, data):
+        """Exchange a wx.login code for a member token."""
+        user = sign_in(data["code"])
+        db.session.commit()
+        token, expires_in = issue_token(MEMBER, user.id, user.token_version)
+        return {"token": token, "expires_in": expires_in, "user": describe(user)}

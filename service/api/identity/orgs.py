@@ -1,0 +1,68 @@
+"""The union org tree, as staff see it: their own subtree only."""
+
+from flask.views import MethodView
+from sqlalchemy import select
+
+from service.api.common import envelope
+from service.api.identity.schemas import OrgCreateSchema, OrgQuerySchema, OrgSchema, OrgUpdateSchema
+from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin, get_scoped, scope_org_ids
+from service.identity.orgs import create_org, update_org
+from service.models.orgs import Org
+from service.web.blueprint import Blueprint, errors
+from service.web.pages import paginate
+
+blp = Blueprint("orgs", __name__, description="工会组织")
+
+
+@blp.route("")
+class Orgs(MethodView):
+    @admin_required()
+    @blp.arguments(OrgQuerySchema, location="query")
+    @blp.response(200, envelope(OrgSchema))
+    def get(self, args):
+        """Orgs in the caller's subtree."""
+        query = select(Org).where(Org.id.in_(scope_org_ids())).order_by(Org.path)
+        if "kind" in args:
+            query = query.where(Org.kind == args["kind"])
+        if "parent_id" in args:
+            query = query.where(Org.parent_id == args["parent_id"])
+        if args.get("q"):
+            query = query.where(Org.name.contains(args["q"], autoescape=True))
+        return paginate(query, args)
+
+    @admin_required("org_admin")
+    @blp.arguments(OrgCreateSchema)
+    @blp.response(201, OrgSchema)
+    @errors(404, 409, 422)
+    def post(self, data):
+        """Create an org below one in the caller's subtree."""
+        parent = get_scoped(Org, data["parent_id"], write=True)
+        org = create_org(data, parent, current_admin())
+        audit.record("org.create", object_type="org", object_id=org.id, org_id=org.id)
+        db.session.commit()
+        return org
+
+
+@blp.route("/<int:org_id>")
+class OrgDetail(MethodView):
+    @admin_required()
+    @blp.response(200, OrgSchema)
+    @errors(404)
+    def get(self, org_id):
+        """One org of the caller's subtree."""
+        return get_scoped(Org, org_id)
+
+    @admin_required("org_admin")
+    @blp.arguments(OrgUpdateSchema)
+    @blp.response(200, OrgSchema)
+    @errors(404)
+    def patch(self, data, org_id):
+        """Change an org's name, district or joining settings."""
+        org = get_scoped(Org, org_id, write=True)
+        update_org(org, data, current_admin())
+        audit.record("org.update", object_type="org", object_id=org.id, org_id=org.id,
+                     detail={"fields": sorted(data)})
+        db.session.commit()
+        return org

@@ -1,0 +1,116 @@
+"""Schemas of identity: the mini-program user, staff sign-in, orgs, the audit log."""
+
+from marshmallow import Schema, fields, validate
+
+from service.api.common import DISTRICT, OrgBriefSchema, PageArgs
+from service.api.fields import Id
+from service.models.orgs import ORG_KINDS
+
+
+class CodeSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class MemberLoginUserSchema(Schema):
+    id = fields.Integer()
+    is_member = fields.Boolean()
+    phone_bound = fields.Boolean()
+
+
+class MemberLoginResultSchema(Schema):
+    token = fields.String()
+    expires_in = fields.Integer()
+    user = fields.Nested(MemberLoginUserSchema)
+
+
+class PhoneSchema(Schema):
+    phone = fields.String()
+
+
+class MembershipSchema(Schema):
+    member_no = fields.String()
+    org = fields.Nested(OrgBriefSchema)
+    joined_at = fields.DateTime()
+    status = fields.String()
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    phone = fields.String(allow_none=True)
+    membership = fields.Nested(MembershipSchema, allow_none=True)
+
+
+class AdminLoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=1, max=256))
+
+
+class AdminSchema(Schema):
+    username = fields.String()
+    display_name = fields.String(allow_none=True)
+    org = fields.Nested(OrgBriefSchema)
+    roles = fields.List(fields.String())
+
+
+class AdminLoginResultSchema(Schema):
+    token = fields.String()
+    expires_in = fields.Integer()
+    admin = fields.Nested(AdminSchema)
+    # A reset password: every other route answers 403 until it is changed.
+    must_change_password = fields.Boolean()
+
+
+CODE = validate.Regexp(r"^[A-Za-z0-9-]{2,32}$", error="只能包含字母、数字和-，长度2到32")
+
+
+class OrgSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+    parent_id = fields.Integer(allow_none=True, dump_only=True)
+    district_code = fields.String(allow_none=True, validate=DISTRICT)
+    accepts_members = fields.Boolean(load_default=True)
+    auto_approve = fields.Boolean(load_default=False)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class OrgCreateSchema(OrgSchema):
+    parent_id = Id(required=True)
+
+
+class OrgUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    district_code = fields.String(allow_none=True, validate=DISTRICT)
+    accepts_members = fields.Boolean()
+    auto_approve = fields.Boolean()
+
+
+class OrgQuerySchema(PageArgs):
+    kind = fields.String(validate=validate.OneOf(ORG_KINDS))
+    parent_id = Id()
+    q = fields.String(validate=validate.Length(max=50))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_kind = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True)
+    action = fields.String()
+    object_type = fields.String(allow_none=True)
+    object_id = fields.String(allow_none=True)
+    org_id = fields.Integer(allow_none=True)
+    ip = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    detail = fields.Dict(allow_none=True)
+
+
+class AuditQuerySchema(PageArgs):
+    action = fields.String(validate=validate.Length(max=64))
+    object_type = fields.String(validate=validate.Length(max=32))
+    object_id = fields.String(validate=validate.Length(max=64))
+    since = fields.AwareDateTime()
+    until = fields.AwareDateTime()

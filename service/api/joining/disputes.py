@@ -1,0 +1,61 @@
+"""Disputes over a person's ID number: staff of the holding org see both sides and decide."""
+
+from flask.views import MethodView
+
+from service.api.common import envelope
+from service.api.joining.dispute_schemas import (
+    JoinDisputeQuerySchema,
+    JoinDisputeResolveSchema,
+    JoinDisputeSchema,
+)
+from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin, get_scoped
+from service.joining.dispute_resolution import resolve
+from service.joining.disputes import disputes_query
+from service.models.disputes import JoinDispute
+from service.web.blueprint import Blueprint
+from service.web.pages import paginate
+
+blp = Blueprint("join_disputes", __name__, description="入会身份核实")
+
+
+def _scoped(dispute_id: int, write: bool = False) -> JoinDispute:
+    return get_scoped(JoinDispute, dispute_id, write=write, org_of=lambda d: d.holder_org)
+
+
+@blp.route("")
+class JoinDisputes(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinDisputeQuerySchema, location="query")
+    @blp.response(200, envelope(JoinDisputeSchema))
+    def get(self, args):
+        """Disputes held by an org of the caller's subtree, newest first."""
+        return paginate(disputes_query(args), args)
+
+
+@blp.route("/<int:dispute_id>")
+class JoinDisputeItem(MethodView):
+    @admin_required("member_reviewer")
+    @blp.response(200, JoinDisputeSchema)
+    def get(self, dispute_id):
+        """One dispute: the claimant and the holder, numbers masked."""
+        return _scoped(dispute_id)
+
+
+@blp.route("/<int:dispute_id>/resolve")
+class JoinDisputeResolve(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinDisputeResolveSchema)
+    @blp.response(200, JoinDisputeSchema)
+    def post(self, data, dispute_id):
+        """`move`: the membership (or live application) goes to the claimant; `reject`."""
+        dispute = _scoped(dispute_id, write=True)
+        resolve(dispute, current_admin(), data["decision"], data["note"])
+        audit.record(f"join.dispute_{data['decision']}", object_type="join_dispute",
+                     object_id=dispute.id, org_id=dispute.holder_org_id,
+                     reason=data["note"][:255],
+                     detail={"claim_application_id": dispute.application_id,
+                             "holder_application_id": dispute.holder_application_id})
+        db.session.commit()
+        return _scoped(dispute_id)

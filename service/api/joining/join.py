@@ -1,0 +1,86 @@
+"""Joining by QR code as the mini-program sees it: scan, apply, follow up."""
+
+from flask.views import MethodView
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service.api.common import PageArgs, envelope
+from service.api.joining.schemas import (
+    JoinApplicationFormSchema,
+    JoinApplicationSchema,
+    JoinSceneSchema,
+)
+from service.core.transactions import with_lock_retries
+from service.extensions import db
+from service.identity.auth import current_user, member_required
+from service.joining.applications import submit_application
+from service.joining.codes import scan_scene
+from service.joining.disputes import CLAIM_RECEIVED
+from service.joining.membership import org_brief
+from service.models.members import JoinApplication
+from service.web.blueprint import Blueprint, errors
+from service.web.limits import limit_submissions
+from service.web.pages import paginate
+
+blp = Blueprint("join", __name__, description="扫码入会")
+
+
+@blp.route("/join/scenes/<scene>")
+class JoinScene(MethodView):
+    @blp.response(200, JoinSceneSchema)
+    @errors(404)
+    def get(self, scene):
+        """What a scanned join code leads to; counts the scan. No token needed."""
+        body = scan_scene(scene)
+        db.session.commit()
+        return body
+
+
+@blp.route("/join/applications")
+class MyJoinApplications(MethodView):
+    decorators = [limit_submissions]
+
+    @member_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(JoinApplicationSchema))
+    def get(self, args):
+        """My applications, newest first."""
+        query = (select(JoinApplication)
+                 .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member))
+                 .where(JoinApplication.user_id == current_user().id)
+                 .order_by(JoinApplication.id.desc()))
+        return paginate(query, args)
+
+    @member_required
+    @blp.arguments(JoinApplicationFormSchema)
+    @blp.response(201, JoinApplicationSchema)
+    @blp.alt_response(202, schema=JoinApplicationSchema,
+                      description="该身份证号码已由其他微信账号持有：申请（status=disputed）待工会核实")
+    @errors(403, 409)
+    def post(self, data):
+        """Apply to join: pending review, or a member at once where the org auto-approves.
+
+        When another account already holds the ID number, the application is kept as a
+        claim for the union to check (202, status `disputed`); the answer names no union.
+        """
+        user = current_user()
+
+        def submit():
+            application, member = submit_application(user, data)
+            body = _as_submitted(application, member.member_no if member else None)
+            db.session.commit()
+            if body["status"] == "disputed":
+                return {**body, "message": CLAIM_RECEIVED}, 202
+            return body
+
+        return with_lock_retries(submit)
+
+
+def _as_submitted(application: JoinApplication, member_no: str | None) -> dict:
+    # Read before the commit expires the objects: the answer needs no further query.
+    return {"id": application.id, "status": application.status,
+            "org": org_brief(application.org), "member_no": member_no,
+            "name": application.name, "occupation": application.occupation,
+            "reject_reason": None, "created_at": application.created_at,
+            "reviewed_at": application.reviewed_at}
+

@@ -1,0 +1,96 @@
+"""The join review queue: staff of the org or an ancestor approve or reject."""
+
+from flask.views import MethodView
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service.api.common import envelope
+from service.api.joining.schemas import (
+    JoinApplicationQuerySchema,
+    JoinApplicationReviewSchema,
+    JoinDecisionSchema,
+    JoinRejectSchema,
+)
+from service.api.schemas.join_disputes import JoinUnbindSchema
+from service.extensions import db
+from service.identity.auth import admin_required, current_admin, get_scoped
+from service.joining.roster import common_filters
+from service.joining.staff import approve_application, reject_application, unbind_applicant
+from service.models.members import JoinApplication
+from service.web.blueprint import Blueprint, errors
+from service.web.limits import limit_exact_lookups
+from service.web.pages import paginate
+
+blp = Blueprint("join_review", __name__, description="入会审核")
+
+
+@blp.route("")
+class JoinReviewQueue(MethodView):
+    decorators = [limit_exact_lookups]
+
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinApplicationQuerySchema, location="query")
+    @blp.response(200, envelope(JoinApplicationReviewSchema))
+    @errors(404)
+    def get(self, args):
+        """Applications in the caller's subtree, newest first, with filters."""
+        query = (select(JoinApplication)
+                 .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
+                          selectinload(JoinApplication.join_code))
+                 .order_by(JoinApplication.id.desc()))
+        if "status" in args:
+            query = query.where(JoinApplication.status == args["status"])
+        query = common_filters(query, JoinApplication, JoinApplication.id_index,
+                               JoinApplication.created_at, args)
+        db.session.commit()  # the audit entry of an exact lookup
+        return paginate(query, args)
+
+
+@blp.route("/<int:application_id>")
+class JoinReviewItem(MethodView):
+    @admin_required("member_reviewer")
+    @blp.response(200, JoinApplicationReviewSchema)
+    @errors(404)
+    def get(self, application_id):
+        """One application of the caller's subtree."""
+        return get_scoped(JoinApplication, application_id)
+
+
+@blp.route("/<int:application_id>/approve")
+class JoinApprove(MethodView):
+    @admin_required("member_reviewer")
+    @blp.response(200, JoinDecisionSchema)
+    @errors(404, 409)
+    def post(self, application_id):
+        """Approve: the applicant becomes a member with a number and is notified."""
+        application = get_scoped(JoinApplication, application_id, write=True)
+        body = approve_application(application, current_admin())
+        db.session.commit()
+        return body
+
+
+@blp.route("/<int:application_id>/reject")
+class JoinReject(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinRejectSchema)
+    @blp.response(200, JoinDecisionSchema)
+    @errors(404, 409)
+    def post(self, data, application_id):
+        """Reject with a reason; the applicant is notified and may apply again."""
+        application = get_scoped(JoinApplication, application_id, write=True)
+        body = reject_application(application, current_admin(), data["reason"])
+        db.session.commit()
+        return body
+
+
+@blp.route("/<int:application_id>/unbind")
+class JoinUnbindAccount(MethodView):
+    @admin_required("member_reviewer")
+    @blp.arguments(JoinUnbindSchema)
+    @blp.response(204)
+    @errors(404, 409)
+    def post(self, data, application_id):
+        """Free the applicant's WeChat account from this application's ID number."""
+        application = get_scoped(JoinApplication, application_id, write=True)
+        unbind_applicant(application, data["reason"])
+        db.session.commit()

@@ -1,0 +1,1 @@
+"""HTTP faces of the member roster: list, detail, export, transfer, card check, figures."""

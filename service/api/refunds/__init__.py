@@ -1,0 +1,1 @@
+"""HTTP faces of union-fee refunds: enterprises, applications, policies, review, ledger."""

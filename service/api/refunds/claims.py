@@ -1,0 +1,35 @@
+"""Mini-program: claiming a credit code that another account registered."""
+
+from flask.views import MethodView
+
+from service.api.common import PageArgs, envelope
+from service.api.refunds.claim_schemas import EnterpriseClaimInSchema, EnterpriseClaimSchema
+from service.identity.auth import current_user, member_required
+from service.refunds import claims
+from service.web.blueprint import Blueprint
+from service.web.limits import limit_submissions
+from service.web.pages import paginate
+
+blp = Blueprint("refund_claims", __name__, description="工会经费返还：企业认领")
+
+
+@blp.route("/enterprise-claims")
+class EnterpriseClaims(MethodView):
+    @member_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(EnterpriseClaimSchema))
+    def get(self, args):
+        """The claims the caller filed, newest first."""
+        return paginate(claims.own_claims(current_user()), args)
+
+    @limit_submissions
+    @member_required
+    @blp.arguments(EnterpriseClaimInSchema, location="multipart")
+    @blp.response(201, EnterpriseClaimSchema)
+    def post(self, data):
+        """Claim a credit code another account registered, with the business licence.
+
+        Staff of the enterprise's district check the licence and move the enterprise to
+        the caller's account, or reject the claim.
+        """
+        return claims.file_claim(current_user(), data["uscc"], data["file"], data.get("note"))

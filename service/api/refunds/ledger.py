@@ -1,0 +1,44 @@
+"""Admin console: the refund ledger as an xlsx download, and an overview of it."""
+
+from flask.views import MethodView
+
+from service.api.refunds.schemas import RefundLedgerQuerySchema, RefundOverviewSchema
+from service.core.clock import today_shanghai
+from service.core.spreadsheets import XLSX_MIME, xlsx_response
+from service.extensions import db
+from service.identity import audit
+from service.identity.auth import admin_required, current_admin
+from service.refunds.ledger import HEADER, LedgerRows, ledger_count, overview
+from service.web.blueprint import Blueprint
+
+blp = Blueprint("refund_ledger", __name__, description="工会经费返还：台账与统计")
+STAFF_ROLES = ("refund_reviewer", "finance")
+
+
+@blp.route("/export")
+class LedgerExport(MethodView):
+    @admin_required(*STAFF_ROLES)
+    @blp.arguments(RefundLedgerQuerySchema, location="query")
+    @blp.response(200, description="经费返还台账（xlsx，末行为合计）", content_type=XLSX_MIME)
+    def get(self, args):
+        """The ledger of the caller's scope as xlsx, with a totals row (audited)."""
+        rows = LedgerRows(args)
+        response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
+                                 "经费返还台账", HEADER, rows, rows.footer())
+        # Audited before the first byte: a download cut short still counts as an export.
+        audit.record("refund.export", object_type="refund_ledger",
+                     org_id=current_admin().org_id,
+                     detail={"filters": {k: v for k, v in args.items()},
+                             "rows": ledger_count(args)})
+        db.session.commit()
+        return response
+
+
+@blp.route("/overview")
+class LedgerOverview(MethodView):
+    @admin_required(*STAFF_ROLES)
+    @blp.arguments(RefundLedgerQuerySchema, location="query")
+    @blp.response(200, RefundOverviewSchema)
+    def get(self, args):
+        """Counts and amounts by status and by district within the caller's scope."""
+        return overview(args)

@@ -1,0 +1,21 @@
+"""Mini-program: the refund policies, for anyone to read."""
+
+from flask.views import MethodView
+from sqlalchemy import select
+
+from service.api.common import PageArgs, envelope
+from service.api.refunds.schemas import RefundPolicySchema
+from service.models.refunds import RefundPolicy
+from service.web.blueprint import Blueprint
+from service.web.pages import paginate
+
+blp = Blueprint("refund_policies_public", __name__, description="工会经费返还：政策")
+
+
+@blp.route("/policies")
+class Policies(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(RefundPolicySchema))
+    def get(self, args):
+        """The refund policies, newest period first."""
+        return paginate(select(RefundPolicy).order_by(RefundPolicy.period_start.desc()), args)
