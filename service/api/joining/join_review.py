@@ -5,13 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from service.api.common import envelope
+from service.api.joining.dispute_schemas import JoinUnbindSchema
 from service.api.joining.schemas import (
     JoinApplicationQuerySchema,
     JoinApplicationReviewSchema,
     JoinDecisionSchema,
     JoinRejectSchema,
 )
-from service.api.schemas.join_disputes import JoinUnbindSchema
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.roster import common_filters
