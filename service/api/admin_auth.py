@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.api.schemas import OrgBriefSchema
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db, limiter
 from service.identity.auth import ADMIN, issue_token
 from service.models.accounts import Admin
@@ -60,7 +60,7 @@ class AdminLogin(MethodView):
     def post(self, credentials):
         """Sign in with username and password; returns a bearer token."""
         admin = db.session.scalar(select(Admin).where(Admin.username == credentials["username"]))
-        now = utcnow()
+        now = clock.now()
         if admin is not None and admin.locked_until and admin.locked_until > now:
             minutes = max(1, int((admin.locked_until - now).total_seconds() // 60) + 1)
             abort(429, "account_locked", f"登录失败次数过多，账号已临时锁定，请{minutes}分钟后再试")
@@ -84,6 +84,6 @@ def _count_failure(admin: Admin) -> None:
                        .values(failed_logins=Admin.failed_logins + 1))
     db.session.refresh(admin)
     if admin.failed_logins >= MAX_FAILURES:
-        admin.locked_until = utcnow() + timedelta(minutes=LOCK_MINUTES)
+        admin.locked_until = clock.now() + timedelta(minutes=LOCK_MINUTES)
         admin.failed_logins = 0
     db.session.commit()

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import blind_index
 from service.domain.masking import mask_phone
 from service.domain.phone import normalize_mobile
@@ -80,7 +80,7 @@ class WeChatLogin(MethodView):
         except InvalidCode:
             abort(401, "wechat_code_invalid", "微信登录凭证无效或已过期，请重新登录")
         user = _user_for_openid(session["openid"], session.get("unionid"))
-        user.last_login_at = utcnow()
+        user.last_login_at = clock.now()
         db.session.commit()
         token, expires_in = issue_token(MEMBER, user.id)
         return {"token": token, "expires_in": expires_in, "user": describe(user)}

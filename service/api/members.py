@@ -14,9 +14,8 @@ from service.api.schemas.members import (
     MemberSchema,
     MemberTransferInputSchema,
 )
-from service.core.database import utcnow
+from service.core import clock
 from service.core.spreadsheets import xlsx_response
-from service.domain.hours import SHANGHAI
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped, has_role
@@ -58,7 +57,7 @@ class MemberExport(MethodView):
         query = common_filters(roster_query(), Member, Member.person_index, Member.joined_at,
                                args)
         written = [0]
-        today = f"{utcnow().astimezone(SHANGHAI):%Y%m%d}"
+        today = f"{clock.today_shanghai():%Y%m%d}"
         # Audited before the first byte: a download cut short still counts as an export.
         rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
         response = xlsx_response(f"会员名册-{today}.xlsx", "会员名册", HEADER,

@@ -13,7 +13,7 @@ from service.api.schemas.refund_applications import (
     RefundAttachmentSchema,
     RefundUploadSchema,
 )
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.identity.auth import current_user, member_required
 from service.models.refund_applications import RefundApplication, RefundAttachment
@@ -103,7 +103,7 @@ class SubmitApplication(MethodView):
         refuse_unless_editable(application)
         reassess(application)
         refuse_incomplete(application)
-        workflow.move(application, "submit", submitted_at=utcnow())
+        workflow.move(application, "submit", submitted_at=clock.now())
         db.session.commit()
         return application
 

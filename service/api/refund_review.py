@@ -13,8 +13,7 @@ from service.api.schemas.refund_applications import (
     RefundPaySchema,
     RefundReviewSchema,
 )
-from service.core.clock import today_shanghai
-from service.core.database import utcnow
+from service.core import clock
 from service.domain.errors import RuleViolation
 from service.domain.refund_eligibility import format_yuan
 from service.extensions import db
@@ -77,7 +76,7 @@ class Review(MethodView):
         note = (data["note"] or "").strip() or None
         if decision == "reject" and note is None:
             raise RuleViolation("note_required", "驳回时请填写审核意见，说明需要补正的内容", "note")
-        workflow.move(application, decision, note=note, decided_at=utcnow())
+        workflow.move(application, decision, note=note, decided_at=clock.now())
         audit.record(f"refund.{decision}", object_type="refund_application",
                      object_id=application.id, org_id=application.org_id)
         db.session.commit()
@@ -93,7 +92,7 @@ class Pay(MethodView):
         """Record the payment into the union's account: voucher, date and amount."""
         application = scoped_application(application_id, write=True)
         workflow.refuse_unless_allowed(application, "pay")
-        if data["paid_at"] > today_shanghai():
+        if data["paid_at"] > clock.today_shanghai():
             raise RuleViolation("paid_at_future", "拨付日期不能晚于今天", "paid_at")
         reason = (data["reason"] or "").strip() or None
         if data["paid_fen"] != application.refundable_fen and reason is None:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from service.api.schemas import PageArgs, envelope
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db, wechat
 from service.identity import audit
 from service.identity.auth import (
@@ -118,7 +118,7 @@ class FeedbackResolve(MethodView):
         resolved = db.session.execute(
             update(StationFeedback)
             .where(StationFeedback.id == feedback.id, StationFeedback.status != "resolved")
-            .values(status="resolved", resolved_at=utcnow(), resolved_by=current_admin().id,
+            .values(status="resolved", resolved_at=clock.now(), resolved_by=current_admin().id,
                     resolution_note=data["note"])).rowcount
         if not resolved:
             abort(409, "feedback_resolved", "该反馈已处理")

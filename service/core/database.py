@@ -15,11 +15,6 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC (SQLite and MySQL keep no offset); returns aware UTC."""
 

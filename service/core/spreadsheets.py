@@ -10,13 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
 from flask import Response, stream_with_context
 
+from service.core.clock import SHANGHAI
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_CHUNK = 200
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

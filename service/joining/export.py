@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select, select
 
+from service.core import clock
 from service.core.keyset import in_id_order
 from service.domain.enums import (
     EDUCATIONS,
@@ -12,7 +13,6 @@ from service.domain.enums import (
     OCCUPATIONS,
     POLITICAL_STATUSES,
 )
-from service.domain.hours import SHANGHAI
 from service.domain.masking import mask_id_number, mask_phone
 from service.models.members import Member
 from service.models.orgs import Org
@@ -49,5 +49,5 @@ def _cells(row, full: bool) -> list:
             HOUSEHOLD_TYPES.get(row.household_type), ETHNICITIES.get(row.ethnicity),
             POLITICAL_STATUSES.get(row.political_status), EDUCATIONS.get(row.education),
             row.residence_district_code, row.org_name,
-            f"{row.joined_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+            f"{row.joined_at.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
             STATUSES.get(row.status, row.status)]

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import Encrypted
 from service.extensions import db
 from service.models.orgs import Org
@@ -23,7 +23,7 @@ class User(db.Model):
     unionid: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(Encrypted)
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[datetime | None]
 
 
@@ -43,7 +43,7 @@ class Admin(db.Model):
     locked_until: Mapped[datetime | None]
     # Bumped to revoke every token issued before (password change, deactivation).
     token_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[datetime | None]
 
     org: Mapped[Org] = relationship(lazy="joined")

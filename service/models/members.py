@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import Encrypted
 from service.domain.enums import OCCUPATIONS
 from service.extensions import db
@@ -70,7 +70,7 @@ class JoinApplication(PersonDetails, db.Model):
     reject_reason: Mapped[str | None] = mapped_column(String(200))
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     reviewed_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
     user: Mapped[User] = relationship()
     org: Mapped[Org] = relationship()
@@ -102,8 +102,8 @@ class Member(PersonDetails, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     member_no: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     org: Mapped[Org] = relationship()
     application: Mapped[JoinApplication] = relationship(back_populates="member")
@@ -122,7 +122,7 @@ class MemberTransfer(db.Model):
     to_org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
     reason: Mapped[str] = mapped_column(String(200))
     admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
 
     from_org: Mapped[Org] = relationship(foreign_keys=[from_org_id])
     to_org: Mapped[Org] = relationship(foreign_keys=[to_org_id])

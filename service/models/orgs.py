@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 
 ORG_KINDS = ("city_federation", "district_federation", "industry_union",
@@ -30,8 +30,8 @@ class Org(db.Model):
     district_code: Mapped[str | None] = mapped_column(String(6), index=True)
     accepts_members: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     parent: Mapped["Org | None"] = relationship(remote_side=[id])
 

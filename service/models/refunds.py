@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import Encrypted
 from service.extensions import db
 from service.models.orgs import Org
@@ -45,8 +45,8 @@ class RefundPolicy(db.Model):
     max_paid_fen: Mapped[int | None] = mapped_column(BigInteger)
     refund_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 4))
     grassroots_share: Mapped[Decimal] = mapped_column(Numeric(6, 4))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     @property
     def eligible_size_classes(self) -> list[str]:
@@ -91,7 +91,7 @@ class Enterprise(db.Model):
     bank_account_no: Mapped[str] = mapped_column(Encrypted)
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(Encrypted)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     org: Mapped[Org] = relationship(lazy="joined")

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.models.stations import Station
 
@@ -41,7 +41,7 @@ class StationFeedback(db.Model):
     moderation: Mapped[str] = mapped_column(String(8))
     moderation_label: Mapped[int | None] = mapped_column(Integer)
     moderation_trace_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     resolution_note: Mapped[str | None] = mapped_column(String(500))

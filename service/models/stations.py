@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.domain.geo import ROW_E6, cell_row, check_in_china, to_e6, to_gcj02
 from service.domain.stations import SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
@@ -111,8 +111,8 @@ class Station(db.Model):
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     facilities: Mapped[dict | None] = mapped_column(JSON)
     searchable: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     org: Mapped[Org] = relationship()
 

@@ -1,17 +1,16 @@
 """Fixtures for station tests: stations written straight to the database, a fixed clock."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from service.core.clock import SHANGHAI
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.stations import Station
 from service.stations.values import apply_station
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENTRE = (34.7466, 113.6253)  # 二七广场, GCJ-02
 ALWAYS = {"always_open": True}
 
