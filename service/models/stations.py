@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.core import clock
-from service.domain.geo import ROW_E6, cell_row, check_in_china, to_e6, to_gcj02
+from service.domain.geo import cell_row, check_in_china, tile_col, tile_key, to_e6, to_gcj02
 from service.domain.stations import SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
 from service.models import revisions
@@ -37,21 +37,6 @@ SERVICE_BITS = {code: 1 << i for i, code in enumerate(SERVICES)}
 
 def _in_list(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-# The map tiles of nearby search's in-memory index (service/stations/index.py): a cell_row
-# band by 0.01 degree of longitude, numbered as one integer. Kept here: every write of
-# stations logs the tiles it touched with its revision, so the index drops just those.
-TILE_LNG0_E6 = 180_000_000  # makes column numbers positive
-TILE_COLUMNS = 2 * TILE_LNG0_E6 // ROW_E6 + 1
-
-
-def tile_col(lng_e6: int) -> int:
-    return (lng_e6 + TILE_LNG0_E6) // ROW_E6
-
-
-def tile_key(row: int, col: int) -> int:
-    return row * TILE_COLUMNS + col
 
 
 def position_columns(lat: float, lng: float, coord: str = "gcj02") -> dict:
