@@ -23,7 +23,8 @@ from service.identity.auth import (
     scope_org_ids,
 )
 from service.models.station_feedback import FEEDBACK_STATUSES, FEEDBACK_TYPES, StationFeedback
-from service.models.stations import MOTHER_BABY_ROOM, Station
+from service.models.stations import Station
+from service.stations.search import public_station
 from service.web.blueprint import Blueprint
 from service.web.errors import abort
 from service.web.limits import limit_submissions
@@ -70,10 +71,7 @@ class FeedbackSubmit(MethodView):
     def post(self, data, station_id):
         """Report that a station is closed, misplaced, wrong, or praise it."""
         user = current_user()
-        station = db.session.get(Station, station_id)
-        if station is None or station.status == "closed" or (
-                station.kind == MOTHER_BABY_ROOM and not station.is_public):
-            abort(404, "station_not_found", "站点不存在或已关闭")
+        station = public_station(station_id)
         content = data["content"].strip()
         if not content:
             abort(422, "validation_failed", "内容不能为空", {"json": {"content": ["不能为空"]}})

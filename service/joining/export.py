@@ -9,6 +9,7 @@ from service.core.keyset import in_id_order
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,
+    GENDERS,
     HOUSEHOLD_TYPES,
     OCCUPATIONS,
     POLITICAL_STATUSES,
@@ -19,7 +20,6 @@ from service.models.orgs import Org
 
 HEADER = ["会员号", "姓名", "性别", "出生日期", "身份证号码", "手机号码", "职业", "工作单位",
           "户籍类型", "民族", "政治面貌", "学历", "居住地区县", "所属组织", "入会时间", "状态"]
-GENDERS = {"male": "男", "female": "女"}
 STATUSES = {"active": "在会"}
 
 

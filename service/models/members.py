@@ -6,8 +6,9 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
+from service.core.database import one_of
 from service.core.pii import Encrypted
-from service.domain.enums import OCCUPATIONS
+from service.domain.enums import GENDERS, OCCUPATIONS
 from service.extensions import db
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
@@ -15,10 +16,6 @@ from service.models.orgs import Org
 
 APPLICATION_STATUSES = ("pending", "approved", "rejected")
 MEMBER_STATUSES = ("active",)
-
-
-def _one_of(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class PersonDetails:
@@ -40,15 +37,15 @@ class PersonDetails:
 
 
 def _person_checks() -> tuple:
-    return (CheckConstraint("gender IN ('male', 'female')", name="gender"),
-            CheckConstraint(_one_of("occupation", OCCUPATIONS), name="occupation"))
+    return (CheckConstraint(one_of("gender", GENDERS), name="gender"),
+            CheckConstraint(one_of("occupation", OCCUPATIONS), name="occupation"))
 
 
 class JoinApplication(PersonDetails, db.Model):
     __tablename__ = "join_applications"
     __table_args__ = (
         *_person_checks(),
-        CheckConstraint(_one_of("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(one_of("status", APPLICATION_STATUSES), name="status"),
         # A live (pending or approved) application holds the person's blind index in a
         # unique column; a rejected one gives it back. So two submissions for one person
         # can never both be live, however they race.
@@ -88,7 +85,7 @@ class Member(PersonDetails, db.Model):
     __tablename__ = "members"
     __table_args__ = (
         *_person_checks(),
-        CheckConstraint(_one_of("status", MEMBER_STATUSES), name="status"),
+        CheckConstraint(one_of("status", MEMBER_STATUSES), name="status"),
         Index("ix_members_org_joined", "org_id", "joined_at"),
         Index("ix_members_org_occupation", "org_id", "occupation"),
     )

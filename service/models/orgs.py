@@ -6,18 +6,17 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, se
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
+from service.core.database import one_of
+from service.domain import enums
 from service.extensions import db
 
-ORG_KINDS = ("city_federation", "district_federation", "industry_union",
-             "new_employment_federation", "grassroots", "holding_pool")
+ORG_KINDS = tuple(enums.ORG_KINDS)
 
 
 class Org(db.Model):
     __tablename__ = "orgs"
     __table_args__ = (
-        CheckConstraint("kind IN ('city_federation', 'district_federation', 'industry_union', "
-                        "'new_employment_federation', 'grassroots', 'holding_pool')",
-                        name="kind"),
+        CheckConstraint(one_of("kind", ORG_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core import clock
+from service.core.database import one_of
 from service.extensions import db
 
 OUTBOX_STATUSES = ("pending", "sent", "failed", "not_subscribed")
@@ -14,8 +15,7 @@ OUTBOX_STATUSES = ("pending", "sent", "failed", "not_subscribed")
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'not_subscribed')",
-                        name="status"),
+        CheckConstraint(one_of("status", OUTBOX_STATUSES), name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 

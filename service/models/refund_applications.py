@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
+from service.core.database import one_of
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.refunds import Enterprise, RefundPolicy
@@ -31,8 +32,7 @@ class RefundApplication(db.Model):
     __tablename__ = "refund_applications"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "year"),
-        CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected', 'paid')",
-                        name="status"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint("paid_fen >= 0 AND refundable_fen >= 0", name="amounts"),
         CheckConstraint("payout_fen IS NULL OR payout_fen >= 0", name="payout_fen"),
         Index("ix_refund_applications_org_status", "org_id", "status"),
@@ -96,8 +96,7 @@ class RefundAttachment(db.Model):
 
     __tablename__ = "refund_attachments"
     __table_args__ = (
-        CheckConstraint("kind IN ('tax_receipt', 'business_license', 'union_certificate', "
-                        "'other')", name="kind"),
+        CheckConstraint(one_of("kind", ATTACHMENT_KINDS), name="kind"),
         CheckConstraint("size_bytes > 0", name="size_bytes"),
     )
 

@@ -15,11 +15,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
+from service.core.database import one_of
 from service.core.pii import Encrypted
+from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
 from service.models.orgs import Org
 
-SIZE_CLASSES = ("micro", "small", "medium", "large")
+SIZE_CLASSES = tuple(SIZE_CLASS_LABELS)
 
 
 class RefundPolicy(db.Model):
@@ -65,8 +67,7 @@ class Enterprise(db.Model):
 
     __tablename__ = "refund_enterprises"
     __table_args__ = (
-        CheckConstraint("size_class IN ('micro', 'small', 'medium', 'large')",
-                        name="size_class"),
+        CheckConstraint(one_of("size_class", SIZE_CLASSES), name="size_class"),
         CheckConstraint("employees >= 0", name="employees"),
         CheckConstraint("union_uscc LIKE '81%'", name="union_uscc"),
     )

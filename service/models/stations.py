@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.core import clock
+from service.core.database import one_of
 from service.domain.geo import cell_row, check_in_china, tile_col, tile_key, to_e6, to_gcj02
 from service.domain.stations import SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
@@ -33,10 +34,6 @@ from service.models.orgs import Org
 MOTHER_BABY_ROOM = "mother_baby_room"
 # Bit i of services_mask is the i-th service of DOMAIN.md; append new services, never reorder.
 SERVICE_BITS = {code: 1 << i for i, code in enumerate(SERVICES)}
-
-
-def _in_list(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def position_columns(lat: float, lng: float, coord: str = "gcj02") -> dict:
@@ -68,8 +65,8 @@ def search_columns(kind: str, status: str, is_public: bool, hours: dict) -> dict
 class Station(db.Model):
     __tablename__ = "stations"
     __table_args__ = (
-        CheckConstraint(_in_list("kind", STATION_KINDS), name="kind"),
-        CheckConstraint(_in_list("status", STATION_STATUSES), name="status"),
+        CheckConstraint(one_of("kind", STATION_KINDS), name="kind"),
+        CheckConstraint(one_of("status", STATION_STATUSES), name="status"),
         Index("ix_stations_cell", "cell_row", "lng_e6", "lat_e6", "searchable", "kind",
               "services_mask", "always_open"),
         Index("ix_stations_org", "org_id", "id"),

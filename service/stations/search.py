@@ -15,16 +15,26 @@ from service.core import clock
 from service.domain.geo import cell_row, haversine_m, to_e6
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
-from service.models.stations import Station, services_of
+from service.models.stations import MOTHER_BABY_ROOM, Station, services_of
 from service.stations.item_json import nearby_json
 from service.stations.tile_cache import StaleIndex
 from service.stations.tile_sql import on_cell_index
 from service.stations.warmup import indexes
+from service.web.errors import abort
 
 VIEWPORT_CAP = 500
 _DETAIL_COLUMNS = (Station.id, Station.kind, Station.name, Station.address, Station.lat_e6,
                    Station.lng_e6, Station.services_mask, Station.hours, Station.phone,
                    Station.is_model)
+
+
+def public_station(station_id: int, options=()) -> Station:
+    """A station the public may see, or 404: closed ones and private rooms are not found."""
+    station = db.session.get(Station, station_id, options=list(options))
+    if station is None or station.status == "closed" or (
+            station.kind == MOTHER_BABY_ROOM and not station.is_public):
+        abort(404, "station_not_found", "站点不存在或已关闭")
+    return station
 
 
 def public_filters(kinds=()) -> list:
