@@ -33,11 +33,15 @@ def roster_query() -> Select:
             .join(Org, Org.id == Member.org_id))
 
 
-def roster_rows(query: Select, full: bool, counter: list[int]) -> Iterator[list]:
-    """Rows for `xlsx_response`; `counter[0]` ends as the number of members written."""
+def roster_rows(query: Select, full: bool) -> Iterator[list]:
+    """Rows for `xlsx_response`, one per member."""
     for row in in_id_order(query, Member):
-        counter[0] += 1
         yield _cells(row, full)
+
+
+def roster_footer(written: int) -> list[list]:
+    """The totals row under `written` members (xlsx_response's footer)."""
+    return [["合计", f"{written}人"]]
 
 
 def _cells(row, full: bool) -> list:
