@@ -1,22 +1,13 @@
 """Fixtures for station tests: stations written straight to the database, a fixed clock."""
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import select
 
-from service.core.clock import SHANGHAI
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.stations import Station
 from service.stations.values import apply_station
-
-CENTRE = (34.7466, 113.6253)  # 二七广场, GCJ-02
-ALWAYS = {"always_open": True}
-
-
-def shanghai(year, month, day, hour, minute=0):
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+from tests.stations.helpers import ALWAYS, CENTRE
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from service.stations import search, tile_sql, warmup
 from service.stations.tile_cache import StaleIndex
 from service.stations.tiles import tiles_in
 from tests.helpers import explain, org_id
-from tests.stations.conftest import CENTRE, shanghai
+from tests.stations.helpers import CENTRE, shanghai
 
 INDEX = "ix_stations_cell"
 
