@@ -19,7 +19,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
 # Workers are not recycled after N requests: each keeps the public stations it has read
-# in memory (service/stations/index.py), and a fresh worker would read them again.
+# in memory (service/stations/warmup.py), and a fresh worker would read them again.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 
@@ -60,7 +60,7 @@ def on_starting(server):
 def post_worker_init(worker):
     """Each worker starts reading the public stations for nearby search at once, in the
     background (STATION_INDEX_WARM), instead of with its first searches."""
-    from service.stations.index import warm
+    from service.stations.warmup import warm
 
     warm(worker.wsgi)
 

@@ -1,6 +1,5 @@
 """Fixtures: an app per test on a freshly migrated database (SQLite or MariaDB)."""
 
-import os
 import shutil
 import subprocess
 import time
@@ -12,10 +11,8 @@ from flask_migrate import upgrade
 
 from service import create_app
 from service.extensions import db
+from tests.helpers import ON_MYSQL, TEST_DATABASE_URL, MemberLogin, StaffLogin
 from tests.servers import free_port
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-ON_MYSQL = TEST_DATABASE_URL.startswith(("mysql", "mariadb"))
 
 
 def _settings(database_url, tmp_path):
@@ -131,16 +128,12 @@ def demo_orgs(app):
 @pytest.fixture
 def staff(client, demo_orgs):
     """Log staff in by username: `staff("jinshui_admin")` -> Authorization headers."""
-    from tests.helpers import StaffLogin
-
     return StaffLogin(client)
 
 
 @pytest.fixture
 def member(client, wechat_fake):
     """Log WeChat users in by name: `member("alice")` -> Authorization headers."""
-    from tests.helpers import MemberLogin
-
     return MemberLogin(client)
 
 

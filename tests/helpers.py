@@ -1,10 +1,16 @@
-"""Small helpers shared by tests: logging in, reading orgs, asserting errors, plans."""
+"""Small helpers shared by tests: the database asked for, logging in, reading orgs,
+asserting errors, plans."""
+
+import os
 
 from sqlalchemy import select
 
 from service.demo import DEMO_PASSWORD
 from service.extensions import db
 from service.models.orgs import Org
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_MYSQL = TEST_DATABASE_URL.startswith(("mysql", "mariadb"))
 
 
 def assert_error(response, status: int, error: str | None = None) -> dict:

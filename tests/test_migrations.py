@@ -1,8 +1,13 @@
 """The migrations make exactly the schema the models describe, on SQLite and MariaDB."""
 
+import ast
+from pathlib import Path
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import service
 from service.extensions import db
 
 
@@ -30,3 +35,34 @@ def test_every_table_is_utf8mb4_on_mysql(app):
             "SELECT table_name, table_collation FROM information_schema.tables "
             "WHERE table_schema = DATABASE()")).all()
     assert rows and all(collation.startswith("utf8mb4") for _, collation in rows), rows
+
+
+def _migration_checks() -> dict[str, str]:
+    """name -> SQL of every CHECK constraint the migrations create, read from their source
+    (the last one of a name wins)."""
+    found = {}
+    versions = Path(service.__file__).parent / "migrations" / "versions"
+    for path in sorted(versions.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "")
+                    in ("CheckConstraint", "create_check_constraint")):
+                continue
+            if node.func.attr == "CheckConstraint":  # (text, name=op.f("ck_..."))
+                name, text = next(kw.value for kw in node.keywords if kw.arg == "name"), \
+                    node.args[0]
+            else:  # batch_op.create_check_constraint(name, text)
+                name, text = node.args
+            if isinstance(name, ast.Call):
+                name = name.args[0]
+            found[name.value] = text.value
+    return found
+
+
+def test_model_checks_are_the_text_the_migrations_created():
+    """Checks built from a vocabulary (core.database.one_of) must stay the frozen text."""
+    created = _migration_checks()
+    checks = {str(constraint.name): str(constraint.sqltext)
+              for table in db.metadata.tables.values() for constraint in table.constraints
+              if isinstance(constraint, sa.CheckConstraint)}
+    assert "ck_orgs_kind" in checks and "ck_station_feedback_moderation" in checks
+    assert checks == {name: created[name] for name in checks}

@@ -1,11 +1,13 @@
 """The one clock: now in UTC, business dates in Asia/Shanghai; only tests may pin it."""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The zone of business dates; defined beside the opening-hours rules, which are pure.
+from service.domain.hours import SHANGHAI
+
+__all__ = ["SHANGHAI", "now", "now_shanghai", "today_shanghai"]
 
 
 def _pinned(name: str):

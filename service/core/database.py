@@ -15,9 +15,10 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+def one_of(column: str, values) -> str:
+    """The SQL of a check that `column` holds one of `values`, in their order: the same text
+    the migrations were made with (tests/test_migrations.py compares them)."""
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
 
 
 class UTCDateTime(TypeDecorator):

@@ -5,20 +5,19 @@ a zip archive onto an unseekable sink, so memory stays flat at any number of row
 """
 
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
 from flask import Response, stream_with_context
 
+from service.core.clock import SHANGHAI
 from service.core.text import drop_unsafe
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_CHUNK = 200
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -101,9 +100,13 @@ def _row(values, style: int = PLAIN) -> bytes:
     return ("<row>" + "".join(_cell(v, style) for v in values) + "</row>").encode()
 
 
+Footer = Callable[[int], Iterable[list]]  # the rows below the data, given how many it had
+
+
 def stream_xlsx(title: str, header: list[str], rows: Iterable[list],
-                footer: Iterable[list] = ()) -> Iterator[bytes]:
-    """The bytes of an xlsx workbook, yielded every few hundred rows."""
+                footer: Footer | None = None) -> Iterator[bytes]:
+    """The bytes of an xlsx workbook, yielded every few hundred rows; `footer(written)`
+    gives the bold rows after the `written` data rows."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, xml in STATIC_PARTS.items():
@@ -114,18 +117,19 @@ def stream_xlsx(title: str, header: list[str], rows: Iterable[list],
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
             sheet.write(_row(header, BOLD))
-            for count, values in enumerate(rows, start=1):
+            written = 0
+            for written, values in enumerate(rows, start=1):
                 sheet.write(_row(values))
-                if count % ROWS_PER_CHUNK == 0:
+                if written % ROWS_PER_CHUNK == 0:
                     yield sink.drain()
-            for values in footer:  # read after the rows: totals are summed on the way
+            for values in footer(written) if footer else ():  # totals known only now
                 sheet.write(_row(values, BOLD))
             sheet.write(b"</sheetData></worksheet>")
     yield sink.drain()
 
 
 def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[list],
-                  footer: Iterable[list] = ()) -> Response:
+                  footer: Footer | None = None) -> Response:
     """An xlsx download streamed while `rows` (a generator, read lazily) is consumed."""
     body = stream_with_context(stream_xlsx(title, header, rows, footer))
     response = Response(body, mimetype=XLSX_MIME)

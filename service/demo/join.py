@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import blind_index
 from service.domain.idcard import make_id_number
 from service.extensions import db
@@ -59,7 +59,7 @@ def _seed_codes(orgs: dict[str, Org]) -> str:
 
 
 def _seed_applications(orgs: dict[str, Org], rng: random.Random) -> None:
-    now = utcnow()
+    now = clock.now()
     codes = {code.org_id: code for code in db.session.scalars(select(JoinCode))}
     decided = []
     for i in range(APPLICATIONS):

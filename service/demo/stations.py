@@ -12,7 +12,7 @@ from itertools import islice
 
 from sqlalchemy import insert, select
 
-from service.domain.geo import EARTH_RADIUS_M
+from service.domain.geo import EARTH_RADIUS_M, tile_col, tile_key
 from service.domain.hours import validate_hours
 from service.extensions import db
 from service.models import revisions
@@ -22,8 +22,6 @@ from service.models.stations import (
     position_columns,
     search_columns,
     services_mask,
-    tile_col,
-    tile_key,
 )
 
 DEMO_COUNT = 900

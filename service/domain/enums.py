@@ -1,5 +1,7 @@
 """Vocabularies of joining and of the union tree: code -> Chinese label, in display order."""
 
+GENDERS = {"male": "男", "female": "女"}
+
 OCCUPATIONS = {
     "truck_driver": "货车司机",
     "ride_hailing_driver": "网约车司机",

@@ -1,7 +1,7 @@
 """Coordinates: datum conversion, China bounds, distances and the nearby-search row index.
 
 Stations store GCJ-02 coordinates as integers `lat_e6`/`lng_e6` (degrees x 1e6, ~0.1 m)
-plus `cell_row = (lat_e6 + 90_000_000) // 10_000`, the 0.01-degree latitude band
+plus `cell_row = (lat_e6 + LAT_MAX_E6) // ROW_E6`, the 0.01-degree latitude band
 (~1.1 km tall), with a composite B-tree index on `(cell_row, lng_e6)`. Integers compare
 identically on SQLite, MariaDB/MySQL and MySQL-compatible distributed databases, and no
 spatial types or extensions are needed.
@@ -9,8 +9,9 @@ spatial types or extensions are needed.
 A circle becomes its search box: the micro-degree ranges of latitude and longitude that
 hold every stored point within it (its bounding box, widened by the rounding of stored
 values), and the bands those latitudes fall in. The nearby search reads whole 0.01-degree
-tiles of the box into memory (service/stations/index.py), one range of the index per run
-of adjacent tiles in a band, and orders stations there by exact great-circle distance. A
+tiles of the box into memory (service/stations/), one range of the index per run
+of adjacent tiles in a band, and orders stations there by exact great-circle distance
+(the tile geometry is defined here once: `tile_col`, `tile_key`, `row_south_e6`). A
 map viewport is one predicate, `cell_row BETWEEN cell_row(min_lat) AND cell_row(max_lat)
 AND lng_e6 BETWEEN ...`, with a cap. Circles crossing the antimeridian are clipped (no
 Chinese coordinate is near it).
@@ -26,7 +27,11 @@ KRASOVSKY_EE = 0.00669342162296594323
 X_PI = math.pi * 3000.0 / 180.0
 EARTH_RADIUS_M = 6371008.8
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)  # min lng, min lat, max lng, max lat
-ROW_E6 = 10_000
+ROW_E6 = 10_000  # a latitude band is 0.01 degree tall; a tile is as wide
+# Stored coordinates lie within these; adding them makes band and column numbers positive.
+LAT_MAX_E6 = 90_000_000
+LNG_MAX_E6 = 180_000_000
+TILE_COLUMNS = 2 * LNG_MAX_E6 // ROW_E6 + 1
 MAX_RADIUS_M = 50_000
 _MARGIN_E6 = 2  # absorbs the rounding of stored coordinates to 1e-6 degree
 
@@ -42,8 +47,7 @@ class SearchBox(NamedTuple):
     @property
     def rows(self) -> range:
         """The latitude bands (cell_row) of the box."""
-        return range((self.lat_min_e6 + 90_000_000) // ROW_E6,
-                     (self.lat_max_e6 + 90_000_000) // ROW_E6 + 1)
+        return range(row_of_e6(self.lat_min_e6), row_of_e6(self.lat_max_e6) + 1)
 
 
 def out_of_china(lng: float, lat: float) -> bool:
@@ -169,7 +173,36 @@ def to_e6(degrees: float) -> int:
 
 def cell_row(lat: float) -> int:
     """The 0.01-degree latitude band a stored latitude belongs to."""
-    return (to_e6(lat) + 90_000_000) // ROW_E6
+    return row_of_e6(to_e6(lat))
+
+
+def row_of_e6(lat_e6: int) -> int:
+    """The latitude band (cell_row) of a stored latitude in micro-degrees."""
+    return (lat_e6 + LAT_MAX_E6) // ROW_E6
+
+
+def row_south_e6(row: int) -> int:
+    """The southern edge of a latitude band, in micro-degrees."""
+    return row * ROW_E6 - LAT_MAX_E6
+
+
+# The map tiles of nearby search (service/stations/): a band by 0.01 degree of longitude,
+# numbered as one integer (tile_key). Every write of stations logs the tiles it touched
+# with its revision (service/models/stations.py), so the index drops just those.
+
+def tile_col(lng_e6):
+    """The tile column of a stored longitude (an int, or a SQL expression of a column)."""
+    return (lng_e6 + LNG_MAX_E6) // ROW_E6
+
+
+def col_west_e6(col: int) -> int:
+    """The western edge of a tile column, in micro-degrees."""
+    return col * ROW_E6 - LNG_MAX_E6
+
+
+def tile_key(row: int, col: int) -> int:
+    """One integer naming the tile (row, col)."""
+    return row * TILE_COLUMNS + col
 
 
 def _half_width_deg(lat: float, delta: float) -> float:
@@ -194,7 +227,7 @@ def search_box(lat: float, lng: float, radius_m: float) -> SearchBox:
         raise RuleViolation(
             "radius_invalid", f"搜索半径应在 0 至 {MAX_RADIUS_M} 米之间", "radius")
     min_lat, min_lng, max_lat, max_lng = bounding_box(lat, lng, radius_m)
-    return SearchBox(max(-90_000_000, to_e6(min_lat) - _MARGIN_E6),
-                     min(90_000_000, to_e6(max_lat) + _MARGIN_E6),
-                     max(-180_000_000, to_e6(min_lng) - _MARGIN_E6),
-                     min(180_000_000, to_e6(max_lng) + _MARGIN_E6))
+    return SearchBox(max(-LAT_MAX_E6, to_e6(min_lat) - _MARGIN_E6),
+                     min(LAT_MAX_E6, to_e6(max_lat) + _MARGIN_E6),
+                     max(-LNG_MAX_E6, to_e6(min_lng) - _MARGIN_E6),
+                     min(LNG_MAX_E6, to_e6(max_lng) + _MARGIN_E6))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.models.accounts import Admin, User
 from service.models.orgs import Org, subtree_ids
@@ -50,7 +50,7 @@ def read_claims() -> Claims | None:
         try:
             data, signed_at = _serializer().loads(token.strip(), return_timestamp=True)
             claims = Claims(data["k"], int(data["s"]), int(data.get("v", 1)), data.get("i"))
-            if (utcnow() - signed_at).total_seconds() > _ttl(claims.kind):
+            if (clock.now() - signed_at).total_seconds() > _ttl(claims.kind):
                 raise SignatureExpired("token expired")
         except (BadSignature, KeyError, TypeError, ValueError):
             claims = None

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import blind_index
 from service.domain.masking import mask_phone
 from service.domain.phone import normalize_mobile
@@ -22,7 +22,7 @@ def sign_in(code: str) -> User:
         abort(401, "wechat_code_invalid", "微信登录凭证无效或已过期，请重新登录")
     count_wechat_account_login(session["openid"])
     user = _user_for_openid(session["openid"], session.get("unionid"))
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     return user
 
 

@@ -1,15 +1,12 @@
 """Joining by QR code: where an application goes, one live application per person, review."""
 
-from datetime import date
-
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import blind_index, blind_indexes
-from service.domain.hours import SHANGHAI
 from service.domain.idcard import parse_id_number
 from service.domain.phone import normalize_mobile
 from service.extensions import db
@@ -26,11 +23,6 @@ from service.web.errors import abort
 OPTIONAL_FIELDS = ("employer", "household_type", "ethnicity", "political_status", "education",
                    "residence_district_code")
 APPROVED_REMARK = "欢迎入会，可在小程序查看电子会员卡"
-
-
-def shanghai_today() -> date:
-    """Today's business date."""
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def find_join_code(scene: str) -> JoinCode | None:
@@ -95,7 +87,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
     account's WeChat-verified one. When another account holds the person, the application
     is kept as a dispute for the holding org's staff.
     """
-    identity = parse_id_number(data["id_number"], shanghai_today())
+    identity = parse_id_number(data["id_number"], clock.today_shanghai())
     phone = normalize_mobile(data["phone"])
     org, join_code = _target(data)
     if not org.accepts_members:
@@ -109,7 +101,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
             status = "disputed"
         else:
             status = "approved" if org.auto_approve and phone_verified(user, phone) else "pending"
-        now = utcnow()
+        now = clock.now()
         application = JoinApplication(
             user_id=user.id, org=org, join_code=join_code, name=data["name"],
             id_number=identity.number, id_index=person,
@@ -140,7 +132,7 @@ def _decide(application: JoinApplication, admin: Admin, **values) -> None:
     result = db.session.execute(
         update(JoinApplication)
         .where(JoinApplication.id == application.id, JoinApplication.status == "pending")
-        .values(reviewed_by=admin.id, reviewed_at=utcnow(), **values))
+        .values(reviewed_by=admin.id, reviewed_at=clock.now(), **values))
     if result.rowcount != 1:
         abort(409, "application_not_pending", "该申请已被处理，请刷新后查看最新状态")
     db.session.refresh(application)
@@ -169,7 +161,7 @@ def reject(application: JoinApplication, admin: Admin, reason: str) -> None:
 def notify_join_result(application: JoinApplication, approved: bool) -> None:
     """Queue the subscribe message with the review result (sent by the worker)."""
     config = current_app.config
-    reviewed = application.reviewed_at.astimezone(SHANGHAI)
+    reviewed = application.reviewed_at.astimezone(clock.SHANGHAI)
     enqueue(application.user_id, config["WECHAT_TPL_JOIN_RESULT"], {
         "thing1": application.org.name,
         "phrase2": "通过" if approved else "未通过",

@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.core.database import utcnow
+from service.core import clock
 from service.domain.hours import SHANGHAI
 from service.extensions import db
 from service.joining.applications import notify_join_result
@@ -24,7 +24,7 @@ CHANGED = "该身份证号码的入会记录刚被修改，请刷新后重试"
 
 def resolve(dispute: JoinDispute, admin: Admin, decision: str, note: str | None) -> None:
     """Close an open dispute with `decision` ("move" or "reject"); 409 if already closed."""
-    now = utcnow()
+    now = clock.now()
     # Two staff at once: only the UPDATE that still finds it open goes on.
     closed = db.session.execute(
         update(JoinDispute).where(JoinDispute.id == dispute.id, JoinDispute.status == "open")
@@ -81,7 +81,7 @@ def _move_member(member: Member, claim: JoinApplication, holder_user_id: int) ->
     # become those the claimant gave (same ID number, so the same gender and birth date).
     moved = db.session.execute(
         update(Member).where(Member.id == member.id, Member.user_id == holder_user_id)
-        .values(user_id=claim.user_id, application_id=claim.id, updated_at=utcnow(),
+        .values(user_id=claim.user_id, application_id=claim.id, updated_at=clock.now(),
                 **{name: getattr(claim, name) for name in PERSON_FIELDS})
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:

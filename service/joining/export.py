@@ -4,15 +4,16 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select, select
 
+from service.core import clock
 from service.core.keyset import in_id_order
 from service.domain.enums import (
     EDUCATIONS,
     ETHNICITIES,
+    GENDERS,
     HOUSEHOLD_TYPES,
     OCCUPATIONS,
     POLITICAL_STATUSES,
 )
-from service.domain.hours import SHANGHAI
 from service.domain.masking import mask_id_number, mask_phone
 from service.models.members import Member
 from service.models.orgs import Org
@@ -20,7 +21,6 @@ from service.models.orgs import Org
 HEADER = ["会员号", "姓名", "性别", "出生日期", "身份证号码", "手机号码", "职业", "工作单位",
           "户籍类型", "民族", "政治面貌", "学历", "居住地区县", "所属组织", "入会时间", "状态"]
 BIRTH = HEADER.index("出生日期")
-GENDERS = {"male": "男", "female": "女"}
 STATUSES = {"active": "在会"}
 
 
@@ -39,11 +39,15 @@ def roster_query() -> Select:
             .join(Org, Org.id == Member.org_id))
 
 
-def roster_rows(query: Select, full: bool, counter: list[int]) -> Iterator[list]:
-    """Rows for `xlsx_response`; `counter[0]` ends as the number of members written."""
+def roster_rows(query: Select, full: bool) -> Iterator[list]:
+    """Rows for `xlsx_response`, one per member."""
     for row in in_id_order(query, Member):
-        counter[0] += 1
         yield _cells(row, full)
+
+
+def roster_footer(written: int) -> list[list]:
+    """The totals row under `written` members (xlsx_response's footer)."""
+    return [["合计", f"{written}人"]]
 
 
 def _cells(row, full: bool) -> list:
@@ -55,5 +59,5 @@ def _cells(row, full: bool) -> list:
             HOUSEHOLD_TYPES.get(row.household_type), ETHNICITIES.get(row.ethnicity),
             POLITICAL_STATUSES.get(row.political_status), EDUCATIONS.get(row.education),
             row.residence_district_code, row.org_name,
-            f"{row.joined_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+            f"{row.joined_at.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
             STATUSES.get(row.status, row.status)]

@@ -7,8 +7,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from service.core.database import utcnow
-from service.domain.hours import SHANGHAI
+from service.core import clock
 from service.extensions import db
 from service.models.accounts import Admin, User
 from service.models.members import JoinApplication, Member, MemberTransfer, PersonDetails
@@ -42,7 +41,7 @@ def membership_of(user: User) -> dict | None:
 def member_number(org: Org, joined_at: datetime, application_id: int) -> str:
     """Readable and unique: district, year of joining, then the application's id."""
     district = org.district_code or "000000"
-    return f"{district}-{joined_at.astimezone(SHANGHAI):%Y}-{application_id:08d}"
+    return f"{district}-{joined_at.astimezone(clock.SHANGHAI):%Y}-{application_id:08d}"
 
 
 def make_member(application: JoinApplication, joined_at: datetime) -> Member:
@@ -67,7 +66,7 @@ def transfer_member(member: Member, target: Org, reason: str, admin: Admin) -> M
     # Two staff moving one member at once: only the first UPDATE still finds the source.
     moved = db.session.execute(
         update(Member).where(Member.id == member.id, Member.org_id == source_id)
-        .values(org_id=target.id, updated_at=utcnow()))
+        .values(org_id=target.id, updated_at=clock.now()))
     if moved.rowcount != 1:
         abort(409, "member_changed", "该会员的所属组织刚被修改，请刷新后重试")
     transfer = MemberTransfer(member_id=member.id, from_org_id=source_id, to_org_id=target.id,

@@ -4,9 +4,8 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
-from service.core.database import utcnow
+from service.core import clock
 from service.domain.enums import NEW_EMPLOYMENT_GROUPS
-from service.domain.hours import SHANGHAI
 from service.extensions import db
 from service.joining.membership import org_brief
 from service.models.members import APPLICATION_STATUSES, JoinApplication, Member
@@ -70,17 +69,17 @@ def _by_org(root: Org, members) -> list[dict]:
 
 def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
     """The first moments of the last `count` months in Asia/Shanghai, oldest first."""
-    local = now.astimezone(SHANGHAI)
+    local = now.astimezone(clock.SHANGHAI)
     year, month = local.year, local.month
     starts = []
     for _ in range(count):
-        starts.append(datetime(year, month, 1, tzinfo=SHANGHAI))
+        starts.append(datetime(year, month, 1, tzinfo=clock.SHANGHAI))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return starts[::-1]
 
 
 def _by_month(column, where) -> list[dict]:
-    starts = month_starts(utcnow())
+    starts = month_starts(clock.now())
     # One query: each row falls in the latest month that began before it.
     bucket = case(*[(column >= start, index) for index, start in reversed(list(enumerate(starts)))],
                   else_=-1).label("bucket")

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import Encrypted, blind_index_of
 from service.extensions import db
 from service.models.orgs import Org
@@ -29,7 +29,7 @@ class User(db.Model):
     id_number: Mapped[str | None] = mapped_column(Encrypted)
     id_number_index: Mapped[str | None] = mapped_column(String(64), index=True,
                                                         info=blind_index_of("id_number"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[datetime | None]
     # Bumped by "log out everywhere": every token issued before stops working.
     token_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -55,7 +55,7 @@ class Admin(db.Model):
     kept_session: Mapped[str | None] = mapped_column(String(32))
     # Set by a reset (and on a generated first password): staff routes refuse until changed.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[datetime | None]
 
     org: Mapped[Org] = relationship(lazy="joined")

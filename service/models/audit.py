@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 
 
@@ -13,7 +13,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
     actor_kind: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_name: Mapped[str | None] = mapped_column(String(64))

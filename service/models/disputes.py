@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.models.members import JoinApplication
 from service.models.orgs import Org
@@ -33,7 +33,7 @@ class JoinDispute(db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     resolved_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
     application: Mapped[JoinApplication] = relationship(foreign_keys=[application_id])
     holder_application: Mapped[JoinApplication] = relationship(

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.models.orgs import Org
 
@@ -30,6 +30,6 @@ class JoinCode(db.Model):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     scan_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     org: Mapped[Org] = relationship()

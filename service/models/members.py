@@ -5,9 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
+from service.core.database import one_of
 from service.core.pii import Encrypted, blind_index_of
-from service.domain.enums import OCCUPATIONS
+from service.domain.enums import GENDERS, OCCUPATIONS
 from service.extensions import db
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
@@ -17,10 +18,6 @@ from service.models.orgs import Org
 # decide (service/joining/disputes.py). It holds no live person index.
 APPLICATION_STATUSES = ("pending", "approved", "rejected", "disputed")
 MEMBER_STATUSES = ("active",)
-
-
-def _one_of(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 ACTIVE_PERSON_CHECK = ("(status IN ('rejected', 'disputed') AND active_person_index IS NULL) OR "
@@ -47,15 +44,15 @@ class PersonDetails:
 
 
 def _person_checks() -> tuple:
-    return (CheckConstraint("gender IN ('male', 'female')", name="gender"),
-            CheckConstraint(_one_of("occupation", OCCUPATIONS), name="occupation"))
+    return (CheckConstraint(one_of("gender", GENDERS), name="gender"),
+            CheckConstraint(one_of("occupation", OCCUPATIONS), name="occupation"))
 
 
 class JoinApplication(PersonDetails, db.Model):
     __tablename__ = "join_applications"
     __table_args__ = (
         *_person_checks(),
-        CheckConstraint(_one_of("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(one_of("status", APPLICATION_STATUSES), name="status"),
         # A live (pending or approved) application holds the person's blind index in a
         # unique column; a rejected or disputed one does not. So two submissions for one
         # person can never both be live, however they race.
@@ -77,7 +74,7 @@ class JoinApplication(PersonDetails, db.Model):
     reject_reason: Mapped[str | None] = mapped_column(String(200))
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     reviewed_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
     user: Mapped[User] = relationship()
     org: Mapped[Org] = relationship()
@@ -95,7 +92,7 @@ class Member(PersonDetails, db.Model):
     __tablename__ = "members"
     __table_args__ = (
         *_person_checks(),
-        CheckConstraint(_one_of("status", MEMBER_STATUSES), name="status"),
+        CheckConstraint(one_of("status", MEMBER_STATUSES), name="status"),
         Index("ix_members_org_joined", "org_id", "joined_at"),
         Index("ix_members_org_occupation", "org_id", "occupation"),
     )
@@ -110,8 +107,8 @@ class Member(PersonDetails, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     member_no: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     org: Mapped[Org] = relationship()
     application: Mapped[JoinApplication] = relationship(back_populates="member")
@@ -130,7 +127,7 @@ class MemberTransfer(db.Model):
     to_org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
     reason: Mapped[str] = mapped_column(String(200))
     admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
 
     from_org: Mapped[Org] = relationship(foreign_keys=[from_org_id])
     to_org: Mapped[Org] = relationship(foreign_keys=[to_org_id])

@@ -5,19 +5,18 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
+from service.core.database import one_of
+from service.domain import enums
 from service.extensions import db
 
-ORG_KINDS = ("city_federation", "district_federation", "industry_union",
-             "new_employment_federation", "grassroots", "holding_pool")
+ORG_KINDS = tuple(enums.ORG_KINDS)
 
 
 class Org(db.Model):
     __tablename__ = "orgs"
     __table_args__ = (
-        CheckConstraint("kind IN ('city_federation', 'district_federation', 'industry_union', "
-                        "'new_employment_federation', 'grassroots', 'holding_pool')",
-                        name="kind"),
+        CheckConstraint(one_of("kind", ORG_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,8 +29,8 @@ class Org(db.Model):
     district_code: Mapped[str | None] = mapped_column(String(6), index=True)
     accepts_members: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     parent: Mapped["Org | None"] = relationship(remote_side=[id])
 

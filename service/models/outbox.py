@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.core.database import utcnow
+from service.core import clock
+from service.core.database import one_of
 from service.extensions import db
 
 OUTBOX_STATUSES = ("pending", "sent", "failed", "not_subscribed")
@@ -14,8 +15,7 @@ OUTBOX_STATUSES = ("pending", "sent", "failed", "not_subscribed")
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'not_subscribed')",
-                        name="status"),
+        CheckConstraint(one_of("status", OUTBOX_STATUSES), name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
@@ -26,14 +26,14 @@ class OutboxMessage(db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
     # A worker claims a message until this time; a worker that dies lets the claim lapse.
     claimed_until: Mapped[datetime | None]
     # Set just before the call to WeChat: a lapsed claim with this set may have been
     # delivered, so it is recorded as failed rather than sent a second time.
     sending_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     sent_at: Mapped[datetime | None]
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
+from service.core.database import one_of
 from service.extensions import db
 from service.models.orgs import Org
 from service.models.refunds import Enterprise, RefundPolicy
@@ -31,8 +32,7 @@ class RefundApplication(db.Model):
     __tablename__ = "refund_applications"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "year"),
-        CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected', 'paid')",
-                        name="status"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint("paid_fen >= 0 AND refundable_fen >= 0", name="amounts"),
         CheckConstraint("payout_fen IS NULL OR payout_fen >= 0", name="payout_fen"),
         Index("ix_refund_applications_org_status", "org_id", "status"),
@@ -60,8 +60,8 @@ class RefundApplication(db.Model):
     payout_on: Mapped[date | None] = mapped_column(Date)
     payout_voucher_no: Mapped[str | None] = mapped_column(String(64))
     payout_reason: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     policy: Mapped[RefundPolicy] = relationship()
@@ -80,7 +80,7 @@ class RefundStatusChange(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("refund_applications.id"),
                                                 index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     actor_kind: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_name: Mapped[str | None] = mapped_column(String(128))
@@ -96,8 +96,7 @@ class RefundAttachment(db.Model):
 
     __tablename__ = "refund_attachments"
     __table_args__ = (
-        CheckConstraint("kind IN ('tax_receipt', 'business_license', 'union_certificate', "
-                        "'other')", name="kind"),
+        CheckConstraint(one_of("kind", ATTACHMENT_KINDS), name="kind"),
         CheckConstraint("size_bytes > 0", name="size_bytes"),
     )
 
@@ -111,6 +110,6 @@ class RefundAttachment(db.Model):
     storage_name: Mapped[str] = mapped_column(String(64), unique=True)
     # Shown to people only; never part of a path.
     original_name: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     application: Mapped[RefundApplication] = relationship(back_populates="attachments")

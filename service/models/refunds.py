@@ -15,12 +15,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
+from service.core.database import one_of
 from service.core.pii import Encrypted
+from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
 from service.models.orgs import Org
 
-SIZE_CLASSES = ("micro", "small", "medium", "large")
+SIZE_CLASSES = tuple(SIZE_CLASS_LABELS)
 
 
 class RefundPolicy(db.Model):
@@ -46,8 +48,8 @@ class RefundPolicy(db.Model):
     max_paid_fen: Mapped[int | None] = mapped_column(BigInteger)
     refund_ratio: Mapped[Decimal] = mapped_column(Numeric(6, 4))
     grassroots_share: Mapped[Decimal] = mapped_column(Numeric(6, 4))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     @property
     def eligible_size_classes(self) -> list[str]:
@@ -66,8 +68,7 @@ class Enterprise(db.Model):
 
     __tablename__ = "refund_enterprises"
     __table_args__ = (
-        CheckConstraint("size_class IN ('micro', 'small', 'medium', 'large')",
-                        name="size_class"),
+        CheckConstraint(one_of("size_class", SIZE_CLASSES), name="size_class"),
         CheckConstraint("employees >= 0", name="employees"),
         CheckConstraint("union_uscc LIKE '81%'", name="union_uscc"),
     )
@@ -92,8 +93,8 @@ class Enterprise(db.Model):
     bank_account_no: Mapped[str] = mapped_column(Encrypted)
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(Encrypted)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     org: Mapped[Org] = relationship(lazy="joined")
 
@@ -126,7 +127,7 @@ class EnterpriseClaim(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     org: Mapped[Org] = relationship()

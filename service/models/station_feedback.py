@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.core.database import utcnow
+from service.core import clock
+from service.core.database import one_of
 from service.extensions import db
 from service.models.stations import Station
 
@@ -18,15 +19,15 @@ FEEDBACK_TYPES = {
 }
 # visible: passed the content check; held: WeChat said risky or review; resolved: handled.
 FEEDBACK_STATUSES = ("visible", "held", "resolved")
+MODERATION_VERDICTS = ("pass", "review", "risky")  # WeChat's msg_sec_check `suggest`
 
 
 class StationFeedback(db.Model):
     __tablename__ = "station_feedback"
     __table_args__ = (
-        CheckConstraint("type IN ('closed', 'wrong_location', 'wrong_info', 'praise', 'other')",
-                        name="type"),
-        CheckConstraint("status IN ('visible', 'held', 'resolved')", name="status"),
-        CheckConstraint("moderation IN ('pass', 'review', 'risky')", name="moderation"),
+        CheckConstraint(one_of("type", FEEDBACK_TYPES), name="type"),
+        CheckConstraint(one_of("status", FEEDBACK_STATUSES), name="status"),
+        CheckConstraint(one_of("moderation", MODERATION_VERDICTS), name="moderation"),
         Index("ix_station_feedback_station", "station_id", "id"),
         Index("ix_station_feedback_status", "status", "id"),
     )
@@ -41,7 +42,7 @@ class StationFeedback(db.Model):
     moderation: Mapped[str] = mapped_column(String(8))
     moderation_label: Mapped[int | None] = mapped_column(Integer)
     moderation_trace_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     resolution_note: Mapped[str | None] = mapped_column(String(500))

@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from service.core.database import utcnow
-from service.domain.geo import ROW_E6, cell_row, check_in_china, to_e6, to_gcj02
+from service.core import clock
+from service.core.database import one_of
+from service.domain.geo import cell_row, check_in_china, tile_col, tile_key, to_e6, to_gcj02
 from service.domain.stations import SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
 from service.models import revisions
@@ -33,25 +34,6 @@ from service.models.orgs import Org
 MOTHER_BABY_ROOM = "mother_baby_room"
 # Bit i of services_mask is the i-th service of DOMAIN.md; append new services, never reorder.
 SERVICE_BITS = {code: 1 << i for i, code in enumerate(SERVICES)}
-
-
-def _in_list(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-# The map tiles of nearby search's in-memory index (service/stations/index.py): a cell_row
-# band by 0.01 degree of longitude, numbered as one integer. Kept here: every write of
-# stations logs the tiles it touched with its revision, so the index drops just those.
-TILE_LNG0_E6 = 180_000_000  # makes column numbers positive
-TILE_COLUMNS = 2 * TILE_LNG0_E6 // ROW_E6 + 1
-
-
-def tile_col(lng_e6: int) -> int:
-    return (lng_e6 + TILE_LNG0_E6) // ROW_E6
-
-
-def tile_key(row: int, col: int) -> int:
-    return row * TILE_COLUMNS + col
 
 
 def position_columns(lat: float, lng: float, coord: str = "gcj02") -> dict:
@@ -83,8 +65,8 @@ def search_columns(kind: str, status: str, is_public: bool, hours: dict) -> dict
 class Station(db.Model):
     __tablename__ = "stations"
     __table_args__ = (
-        CheckConstraint(_in_list("kind", STATION_KINDS), name="kind"),
-        CheckConstraint(_in_list("status", STATION_STATUSES), name="status"),
+        CheckConstraint(one_of("kind", STATION_KINDS), name="kind"),
+        CheckConstraint(one_of("status", STATION_STATUSES), name="status"),
         Index("ix_stations_cell", "cell_row", "lng_e6", "lat_e6", "searchable", "kind",
               "services_mask", "always_open"),
         Index("ix_stations_org", "org_id", "id"),
@@ -111,8 +93,8 @@ class Station(db.Model):
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     facilities: Mapped[dict | None] = mapped_column(JSON)
     searchable: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     org: Mapped[Org] = relationship()
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db, wechat
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
@@ -81,7 +81,7 @@ def send(message_id: int, claimed_until: datetime, now: datetime) -> str:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claimed_until == claimed_until)
-        .values(sending_at=utcnow()).execution_options(synchronize_session=False))
+        .values(sending_at=clock.now()).execution_options(synchronize_session=False))
     db.session.commit()
     try:
         wechat.client.send_subscribe_message(openid, message.template_id, message.data,
@@ -98,13 +98,13 @@ def send(message_id: int, claimed_until: datetime, now: datetime) -> str:
         _finish(message_id, claimed_until, last_error=error,
                 next_attempt_at=now + retry_delay(message.attempts))
         return "retry"
-    _finish(message_id, claimed_until, status="sent", sent_at=utcnow(), last_error=None)
+    _finish(message_id, claimed_until, status="sent", sent_at=clock.now(), last_error=None)
     return "sent"
 
 
 def deliver_due(now: datetime | None = None, limit: int = BATCH) -> Counter:
     """Claim and send up to `limit` due messages, committing after each one."""
-    now = now or utcnow()
+    now = now or clock.now()
     outcomes: Counter = Counter()
     if interrupted := settle_interrupted(now):
         outcomes["interrupted"] += interrupted

@@ -2,7 +2,7 @@
 
 from sqlalchemy.exc import IntegrityError
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.identity.auth import current_user
 from service.models.refund_applications import RefundApplication, RefundAttachment
@@ -52,7 +52,7 @@ def submit(application_id: int) -> RefundApplication:
     refuse_unless_editable(application)
     reassess(application)
     refuse_incomplete(application)
-    workflow.move(application, "submit", submitted_at=utcnow())
+    workflow.move(application, "submit", submitted_at=clock.now())
     return application
 
 

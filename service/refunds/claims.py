@@ -8,7 +8,7 @@ the claimant's account or reject the claim. Both are audited.
 
 from sqlalchemy import select, update
 
-from service.core.database import utcnow
+from service.core import clock
 from service.domain.uscc import validate_uscc
 from service.extensions import db
 from service.identity import audit
@@ -109,7 +109,7 @@ def decide(claim: EnterpriseClaim, decision: str, admin: Admin, note: str | None
     done = db.session.execute(
         update(EnterpriseClaim).where(EnterpriseClaim.id == claim.id,
                                       EnterpriseClaim.status == "pending")
-        .values(status=moved_to, decided_by_id=admin.id, decided_at=utcnow(),
+        .values(status=moved_to, decided_by_id=admin.id, decided_at=clock.now(),
                 decision_note=note))
     if done.rowcount != 1:  # another reviewer decided it at the same moment
         abort(409, "claim_decided", "该认领申请已处理")

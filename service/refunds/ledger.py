@@ -48,7 +48,6 @@ class LedgerRows:
         # Fixed now: the rows are read while the response streams, after the request's
         # session (and the caller's account with it) is gone.
         self.scope = scope_org_ids()
-        self.count = 0
         self.paid_fen = self.refundable_fen = self.payout_fen = 0
 
     def __iter__(self) -> Iterator[list]:
@@ -57,7 +56,6 @@ class LedgerRows:
             yield self._row(application)
 
     def _row(self, a: RefundApplication) -> list:
-        self.count += 1
         self.paid_fen += a.paid_fen
         self.refundable_fen += a.refundable_fen
         self.payout_fen += a.payout_fen or 0
@@ -69,10 +67,10 @@ class LedgerRows:
                 _yuan(a.paid_fen), _yuan(a.refundable_fen), _yuan(a.payout_fen),
                 a.payout_on, a.payout_voucher_no, submitted]
 
-    def footer(self) -> Iterator[list]:
-        """The totals row; read it after the rows."""
-        yield ["合计", f"{self.count}笔", *[None] * 10, _yuan(self.paid_fen),
-               _yuan(self.refundable_fen), _yuan(self.payout_fen), None, None, None]
+    def footer(self, written: int) -> list[list]:
+        """The totals row under `written` applications (xlsx_response's footer)."""
+        return [["合计", f"{written}笔", *[None] * 10, _yuan(self.paid_fen),
+               _yuan(self.refundable_fen), _yuan(self.payout_fen), None, None, None]]
 
 
 def overview(args: dict) -> dict:

@@ -1,7 +1,7 @@
 """Staff on a declared application: review, payment, and the audited reads of its files."""
 
+from service.core import clock
 from service.core.clock import today_shanghai
-from service.core.database import utcnow
 from service.domain.errors import RuleViolation
 from service.domain.refund_eligibility import format_yuan
 from service.identity import audit
@@ -25,7 +25,7 @@ def decide(application: RefundApplication, decision: str, note: str | None) -> N
     note = (note or "").strip() or None
     if decision == "reject" and note is None:
         raise RuleViolation("note_required", "驳回时请填写审核意见，说明需要补正的内容", "note")
-    workflow.move(application, decision, note=note, decided_at=utcnow())
+    workflow.move(application, decision, note=note, decided_at=clock.now())
     audit.record(f"refund.{decision}", object_type="refund_application",
                  object_id=application.id, org_id=application.org_id)
 

@@ -3,7 +3,7 @@
 from flask import g
 from sqlalchemy import update
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.identity.labels import public_name
 from service.models.refund_applications import RefundApplication, RefundStatusChange
@@ -51,7 +51,7 @@ def move(application: RefundApplication, action: str, *, note: str | None = None
     result = db.session.execute(
         update(RefundApplication)
         .where(RefundApplication.id == application.id, RefundApplication.status == current)
-        .values(status=target, version=RefundApplication.version + 1, updated_at=utcnow(),
+        .values(status=target, version=RefundApplication.version + 1, updated_at=clock.now(),
                 **values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:

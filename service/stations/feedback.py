@@ -8,7 +8,7 @@ never lands.
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db, wechat
 from service.identity import audit
 from service.identity.auth import scope_org_ids
@@ -51,7 +51,7 @@ def resolve_feedback(feedback: StationFeedback, admin: Admin, note: str | None) 
     resolved = db.session.execute(
         update(StationFeedback)
         .where(StationFeedback.id == feedback.id, StationFeedback.status != "resolved")
-        .values(status="resolved", resolved_at=utcnow(), resolved_by=admin.id,
+        .values(status="resolved", resolved_at=clock.now(), resolved_by=admin.id,
                 resolution_note=note)).rowcount
     if not resolved:
         abort(409, "feedback_resolved", "该反馈已处理")

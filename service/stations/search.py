@@ -1,7 +1,8 @@
 """Nearby search from the in-memory station index, and viewport search on the cell index.
 
 Nearby reads service/stations/index.py: the nearest stations by exact distance, from the
-tiles this process holds, and writes its answer as JSON straight from the index's parts.
+tiles this process holds, and writes its answer as JSON straight from the index's parts
+(service/stations/item_json.py).
 The viewport reads the database: one range of `ix_stations_cell` for the box (geo.py).
 """
 
@@ -14,14 +15,26 @@ from service.core import clock
 from service.domain.geo import cell_row, haversine_m, to_e6
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
-from service.models.stations import Station, services_of
-from service.stations import index
-from service.stations.index import on_cell_index
+from service.models.stations import MOTHER_BABY_ROOM, Station, services_of
+from service.stations.item_json import nearby_json
+from service.stations.tile_cache import StaleIndex
+from service.stations.tile_sql import on_cell_index
+from service.stations.warmup import indexes
+from service.web.errors import abort
 
 VIEWPORT_CAP = 500
 _DETAIL_COLUMNS = (Station.id, Station.kind, Station.name, Station.address, Station.lat_e6,
                    Station.lng_e6, Station.services_mask, Station.hours, Station.phone,
                    Station.is_model)
+
+
+def public_station(station_id: int, options=()) -> Station:
+    """A station the public may see, or 404: closed ones and private rooms are not found."""
+    station = db.session.get(Station, station_id, options=list(options))
+    if station is None or station.status == "closed" or (
+            station.kind == MOTHER_BABY_ROOM and not station.is_public):
+        abort(404, "station_not_found", "站点不存在或已关闭")
+    return station
 
 
 def public_filters(kinds=()) -> list:
@@ -35,14 +48,15 @@ def public_filters(kinds=()) -> list:
 def nearby(lat: float, lng: float, radius_m: int, *, kinds=(), mask: int = 0,
            open_now: bool = False, limit: int = 20, at: datetime | None = None) -> list:
     """The `limit` nearest public stations within `radius_m` of a GCJ-02 point, as
-    index.Hit values; `nearby_json` and `nearby_items` present them."""
-    return index.nearest(lat, lng, radius_m, kinds=frozenset(kinds), mask=mask,
-                         open_now=open_now, limit=limit, at=at or clock.now())
-
-
-def nearby_json(hits: list) -> bytes:
-    """The nearby answer of API.md, `{"items": [...], "total": n}`, as UTF-8 JSON."""
-    return b'{"items":[%s],"total":%d}' % (b",".join(map(index.item_json, hits)), len(hits))
+    tiles.Hit values; `nearby_json` and `nearby_items` present them."""
+    options = {"kinds": frozenset(kinds), "mask": mask, "open_now": open_now, "limit": limit,
+               "at": at or clock.now()}
+    index = indexes().for_request()
+    while True:  # refilled when the stations changed meanwhile
+        try:
+            return index.nearest(lat, lng, radius_m, **options)
+        except StaleIndex as stale:
+            index = indexes().at(stale.revision)
 
 
 def nearby_items(hits: list) -> list[dict]:

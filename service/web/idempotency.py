@@ -8,7 +8,7 @@ from flask import Flask, Response, g, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.models.idempotency import IdempotentRequest
 from service.web.errors import abort
@@ -50,7 +50,7 @@ def _reserve(principal: str, key: str, request_hash: str) -> IdempotentRequest |
             IdempotentRequest.principal == principal, IdempotentRequest.key == key))
         if existing is None:
             continue
-        if existing.status_code is None and existing.created_at < utcnow() - STALE_AFTER:
+        if existing.status_code is None and existing.created_at < clock.now() - STALE_AFTER:
             db.session.execute(delete(IdempotentRequest).where(
                 IdempotentRequest.id == existing.id, IdempotentRequest.status_code.is_(None)))
             db.session.commit()

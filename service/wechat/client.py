@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import requests
 
+from service.core import clock
 from service.core.metrics import WECHAT_CALLS
 from service.wechat.errors import (
     AccessTokenInvalid,
@@ -14,7 +15,7 @@ from service.wechat.errors import (
     error_for,
 )
 from service.wechat.limits import truncate_subscribe_value, validate_scene
-from service.wechat.token_store import LockTimeout, TokenStore, utcnow
+from service.wechat.token_store import LockTimeout, TokenStore
 
 __all__ = ["WeChatClient", "truncate_subscribe_value"]
 
@@ -85,7 +86,7 @@ class WeChatClient:
 
     def _cached_token(self, margin: timedelta) -> str | None:
         cached = self.token_store.get()
-        if cached and cached[1] - margin > utcnow():
+        if cached and cached[1] - margin > clock.now():
             return cached[0]
         return None
 
@@ -98,7 +99,7 @@ class WeChatClient:
         token, expires_in = body.get("access_token"), body.get("expires_in")
         if not token or not isinstance(expires_in, int):
             raise WeChatError(None, "stable_token: incomplete response")
-        self.token_store.set(token, utcnow() + timedelta(seconds=expires_in))
+        self.token_store.set(token, clock.now() + timedelta(seconds=expires_in))
         return token
 
     # -- business calls ---------------------------------------------------------------

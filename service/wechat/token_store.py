@@ -11,6 +11,8 @@ from typing import Protocol
 from sqlalchemy import Column, DateTime, MetaData, String, Table, exc, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
+from service.core import clock
+
 
 class LockTimeout(Exception):
     """The refresh lock could not be taken before the timeout."""
@@ -30,11 +32,6 @@ class TokenStore(Protocol):
 
     def lock(self, timeout: float = 10.0, lease: float = 30.0) -> AbstractContextManager[None]:
         """Context manager holding the refresh lock; raises LockTimeout."""
-
-
-def utcnow() -> datetime:
-    """Current time as an aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 def _poll_pause() -> None:
@@ -74,7 +71,7 @@ class RedisTokenStore:
 
     def set(self, token: str, expires_at: datetime) -> None:
         """Cache a token until `expires_at`; Redis expires the key itself."""
-        ttl_ms = int((expires_at - utcnow()).total_seconds() * 1000)
+        ttl_ms = int((expires_at - clock.now()).total_seconds() * 1000)
         if ttl_ms > 0:
             self.redis.set(self.key, f"{expires_at.timestamp()} {token}", px=ttl_ms)
 
@@ -175,7 +172,7 @@ class SqlTokenStore:
 
     def _try_acquire(self, owner: str, lease: float) -> bool:
         t = self.table
-        now = _naive(utcnow())
+        now = _naive(clock.now())
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(t)

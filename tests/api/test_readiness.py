@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from service import create_app
 from service.extensions import db
-from tests.conftest import ON_MYSQL
 from tests.faults import TcpProxy
+from tests.helpers import ON_MYSQL
 
 
 @pytest.fixture

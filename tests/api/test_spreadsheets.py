@@ -13,7 +13,7 @@ def test_workbook_reads_back_with_types_and_a_bold_footer():
     rows = [[1, "王小明 & <骑手>", Decimal("1234.56"), date(2024, 3, 15),
              datetime(2024, 3, 15, 2, 30, tzinfo=UTC), None, True]]
     data = b"".join(stream_xlsx("会员名册", ["编号", "姓名", "金额", "日期", "时间", "空", "是"],
-                                rows, footer=[["合计", "1人"]]))
+                                rows, footer=lambda written: [["合计", f"{written}人"]]))
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "会员名册"
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -40,3 +40,12 @@ def test_bytes_flow_before_the_rows_run_out():
     rest = b"".join(stream)
     sheet = load_workbook(io.BytesIO(first + rest), read_only=True).active
     assert sum(1 for _ in sheet.iter_rows()) == ROWS_PER_CHUNK * 3 + 1
+
+
+def test_the_footer_is_given_how_many_rows_were_written():
+    def read(rows):
+        data = b"".join(stream_xlsx("s", ["n"], rows, footer=lambda written: [[written]]))
+        return [row[0].value for row in load_workbook(io.BytesIO(data)).active.iter_rows()]
+
+    assert read(iter([])) == ["n", 0]
+    assert read([n] for n in range(ROWS_PER_CHUNK + 1))[-1] == ROWS_PER_CHUNK + 1

@@ -103,6 +103,15 @@ def test_form_errors_are_in_chinese_and_name_the_field(app, client, member):
     assert "scene" in body["errors"]["json"]
 
 
+def test_the_age_check_counts_from_the_pinned_business_date(app, client, member):
+    """The sixteenth birthday decides on the business date the clock gives (FIXED_TODAY)."""
+    body = form({"org_id": org_id(app, "ZZ-ELM")}, id_number=id_number(1, birth=date(2000, 6, 1)))
+    app.config["FIXED_TODAY"] = "2016-05-31"
+    assert_error(apply(client, member("teen"), body), 422, "id_number_underage")
+    app.config["FIXED_TODAY"] = "2016-06-01"
+    assert applied(client, member("teen"), body)["status"] == "pending"
+
+
 def test_lowercase_x_and_spaces_are_accepted_and_stored_uppercase(app, client, member):
     number = next(id_number(seq) for seq in range(1, 200) if id_number(seq).endswith("X"))
     created = applied(client, member("xman"),

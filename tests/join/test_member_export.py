@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from service.core.database import utcnow
+from service.core import clock
 from service.core.pii import blind_index
 from service.extensions import db
 from service.models.accounts import User
@@ -71,7 +71,7 @@ def _bulk_members(app, count: int, start: int) -> None:
     """Insert members straight into the tables (one user and application each)."""
     with app.app_context():
         org = org_id(app, "ZZ-MT")
-        now = utcnow()
+        now = clock.now()
         person = {"name": "批量会员", "id_number": id_number(1), "gender": "male",
                   "birth_date": date(1990, 3, 7), "phone": "13900000001",
                   "phone_index": blind_index("phone", "13900000001"),

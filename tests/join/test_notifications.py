@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from service.core.database import utcnow
+from service.core import clock
 from service.extensions import db
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
@@ -79,7 +79,7 @@ def test_user_who_did_not_subscribe_is_recorded_not_retried(app, client, member,
     wechat_fake.unsubscribe(openid_of(app, "quiet"))
     with app.app_context():
         assert deliver_due()["not_subscribed"] == 1
-        assert sum(deliver_due(now=utcnow() + timedelta(days=1)).values()) == 0
+        assert sum(deliver_due(now=clock.now() + timedelta(days=1)).values()) == 0
     stored = outbox(app)
     assert stored.status == "not_subscribed" and "43101" in stored.last_error
     assert wechat_fake.messages == []
@@ -88,7 +88,7 @@ def test_user_who_did_not_subscribe_is_recorded_not_retried(app, client, member,
 def test_failures_are_retried_with_backoff(app, client, member, staff, wechat_fake):
     decided(app, client, member, staff)
     wechat_fake.fault(SEND, "busy", count=2)
-    start = utcnow()
+    start = clock.now()
     with app.app_context():
         assert deliver_due(now=start)["retry"] == 1
         assert sum(deliver_due(now=start + timedelta(seconds=5)).values()) == 0, "not yet due"
@@ -103,7 +103,7 @@ def test_failures_are_retried_with_backoff(app, client, member, staff, wechat_fa
 def test_gives_up_after_the_last_attempt(app, client, member, staff, wechat_fake):
     decided(app, client, member, staff)
     wechat_fake.fault(SEND, "http500", count=MAX_ATTEMPTS + 5)
-    moment = utcnow()
+    moment = clock.now()
     with app.app_context():
         for _ in range(MAX_ATTEMPTS):
             deliver_due(now=moment)
@@ -116,7 +116,7 @@ def test_gives_up_after_the_last_attempt(app, client, member, staff, wechat_fake
 
 def test_a_worker_dying_mid_message_loses_nothing(app, client, member, staff, wechat_fake):
     decided(app, client, member, staff)
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         message_id = db.session.scalar(sa.select(OutboxMessage.id))
         assert claim(message_id, now) is not None  # a worker took it, then died

@@ -4,8 +4,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from service.core.database import utcnow
-from service.domain.hours import SHANGHAI
+from service.core import clock
 from service.extensions import db
 from service.joining.stats import month_starts
 from service.models.members import Member
@@ -58,18 +57,18 @@ def test_overview_groups_and_scope(app, client, member, staff):
 
 def test_months_follow_shanghai_time(app, client, member, staff):
     applied(client, member("a"), form({"org_id": org_id(app, "ZZ-MT")}))
-    starts = month_starts(utcnow())
+    starts = month_starts(clock.now())
     # Just after midnight on the 1st in Shanghai is still the previous month in UTC.
     first_moment = starts[-1] + timedelta(minutes=5)
     with app.app_context():
         db.session.execute(sa.update(Member).values(joined_at=first_moment))
         db.session.commit()
     by_month = client.get(OVERVIEW, headers=staff("city_admin")).get_json()["members"]["by_month"]
-    assert by_month[-1] == {"month": f"{first_moment.astimezone(SHANGHAI):%Y-%m}", "count": 1}
+    assert by_month[-1] == {"month": f"{first_moment.astimezone(clock.SHANGHAI):%Y-%m}", "count": 1}
     assert sum(row["count"] for row in by_month) == 1
 
 
 def test_month_starts():
-    starts = month_starts(datetime(2026, 1, 15, 3, tzinfo=SHANGHAI))
+    starts = month_starts(datetime(2026, 1, 15, 3, tzinfo=clock.SHANGHAI))
     assert [f"{s:%Y-%m}" for s in starts][:2] == ["2025-02", "2025-03"]
     assert f"{starts[-1]:%Y-%m-%d %H:%M}" == "2026-01-01 00:00" and len(starts) == 12

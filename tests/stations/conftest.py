@@ -1,8 +1,5 @@
 """Fixtures for station tests: stations written straight to the database, a fixed clock."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from sqlalchemy import select
 
@@ -10,14 +7,7 @@ from service.extensions import db
 from service.models.orgs import Org
 from service.models.stations import Station
 from service.stations.values import apply_station
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-CENTRE = (34.7466, 113.6253)  # 二七广场, GCJ-02
-ALWAYS = {"always_open": True}
-
-
-def shanghai(year, month, day, hour, minute=0):
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+from tests.stations.helpers import ALWAYS, CENTRE
 
 
 @pytest.fixture

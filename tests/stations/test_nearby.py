@@ -5,7 +5,7 @@ import math
 import pytest
 
 from tests.helpers import assert_error
-from tests.stations.conftest import CENTRE, shanghai
+from tests.stations.helpers import CENTRE, shanghai
 
 URL = "/api/v1/stations/nearby"
 WEEKDAY_OFFICE = {"weekly": {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu",

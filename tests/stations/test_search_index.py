@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import event, func, select, text, update
 
 from service.demo.stations import generate_stations, insert_stations
-from service.domain.geo import cell_row, haversine_m, search_box, to_e6
+from service.domain.geo import cell_row, haversine_m, search_box, tile_col, tile_key, to_e6
 from service.extensions import db
 from service.models.revisions import STATIONS, Revision, RevisionPart
-from service.models.stations import SERVICE_BITS, Station, tile_col, tile_key
-from service.stations import index, search
+from service.models.stations import SERVICE_BITS, Station
+from service.stations import search, tile_sql, warmup
+from service.stations.tile_cache import StaleIndex
+from service.stations.tiles import tiles_in
 from tests.helpers import explain, org_id
-from tests.stations.conftest import CENTRE, shanghai
+from tests.stations.helpers import CENTRE, shanghai
 
 INDEX = "ix_stations_cell"
 
@@ -54,13 +56,13 @@ def assert_uses_cell_index(plan: list[dict], *, covering: bool = True) -> None:
 
 
 def tiles_of(radius: float) -> list[tuple[int, int]]:
-    return index.tiles_in(search_box(*CENTRE, radius))
+    return tiles_in(search_box(*CENTRE, radius))
 
 
 @pytest.mark.parametrize("radius", [250, 3000, 50_000])
 def test_tiles_are_read_by_ranges_of_the_cell_index(app, many_stations, radius):
     with app.app_context():
-        assert_uses_cell_index(explain(index.tiles_query(tiles_of(radius))), covering=False)
+        assert_uses_cell_index(explain(tile_sql.tiles_query(tiles_of(radius))), covering=False)
 
 
 def test_viewport_count_and_candidates_use_the_cell_index(app, many_stations):
@@ -118,7 +120,7 @@ def test_a_search_reads_the_tiles_near_its_answer_once(app, many_stations):
     with app.app_context():
         hits = search.nearby(*CENTRE, 50_000, limit=10)
         assert ids(hits) == brute_force(public_rows(), CENTRE, 50_000, 10)
-        held = index.indexes().current
+        held = warmup.indexes().current
         # the first ring is sized by the centre tile's density: a few tiles, not 50 km of them
         assert held.loads <= 2 and len(held.tiles) <= 16
         search.nearby(*CENTRE, 50_000, limit=10)
@@ -132,7 +134,7 @@ def test_a_rare_filter_widens_the_ring_until_found(app, many_stations, add_stati
         mask = sum(SERVICE_BITS[code] for code in ("battery_swap", "nursing", "locker",
                                                     "umbrella"))
         assert ids(search.nearby(*CENTRE, 50_000, mask=mask, limit=1)) == [far]
-        assert index.indexes().current.loads <= 5  # one statement per ring, whatever its size
+        assert warmup.indexes().current.loads <= 5  # one statement per ring, whatever its size
 
 
 def test_open_now_passes_over_closed_stations(app, add_station):
@@ -174,7 +176,7 @@ def test_searches_answer_from_memory_until_the_revision_moves(app, client, add_s
     second = add_station("第二个", CENTRE[0] + 0.0001, CENTRE[1])
     assert [item["id"] for item in client.get(url).json["items"]] == [first]  # not yet seen
     with app.app_context():
-        index.indexes().check_seconds = 0  # the second has passed
+        warmup.indexes().check_seconds = 0  # the second has passed
     assert [item["id"] for item in client.get(url).json["items"]] == [second, first]
 
 
@@ -208,12 +210,12 @@ def test_a_tile_read_in_an_older_snapshot_is_not_kept(app, add_station):
     """A search whose transaction began before a change fills an index of its own."""
     add_station("旧的", CENTRE[0] + 0.0005, CENTRE[1])
     with app.app_context():
-        held = index.indexes()
+        held = warmup.indexes()
         search.nearby(*CENTRE, 100, limit=5)
         newest = held.current
         older = held.at(newest.revision - 1)
         assert older is not newest and held.current is newest
-        with pytest.raises(index.StaleIndex):
+        with pytest.raises(StaleIndex):
             older.nearest(*CENTRE, 100, at=shanghai(2026, 11, 23, 12))
         db.session.execute(update(Revision).where(Revision.name == STATIONS)
                            .values(value=Revision.value + 1))
@@ -245,8 +247,8 @@ def test_a_tile_longer_than_the_aggregate_allows_is_read_row_by_row(app, demo_or
 def test_an_index_read_whole_answers_everywhere_without_sql(app, many_stations):
     """read_all reads every tile, empty ones included: no search reads anything after it."""
     with app.app_context():
-        held = index.indexes().for_request()
-        index.indexes().check_seconds = 3600  # no look at the revision either
+        held = warmup.indexes().for_request()
+        warmup.indexes().check_seconds = 3600  # no look at the revision either
         held.read_all(band_rows=3)
         assert held.complete and len(held) == db.session.scalar(
             select(func.count()).select_from(Station).where(Station.searchable.is_(True)))
@@ -268,8 +270,8 @@ def test_a_server_process_keeps_its_index_warm(app, add_station):
     first = add_station("先有的", CENTRE[0] + 0.0005, CENTRE[1])
     app.config["STATION_INDEX_WARM"] = True
     with app.app_context():
-        held = index.indexes()
-    index.warm(app)
+        held = warmup.indexes()
+    warmup.warm(app)
     try:
         def warm_at_least(revision):
             deadline = time.monotonic() + 20
@@ -306,7 +308,7 @@ def test_a_change_drops_only_the_tiles_it_touched(app, add_station):
     with app.app_context():
         assert ids(search.nearby(*CENTRE, 100)) == [near]
         assert ids(search.nearby(*away_point, 100)) == [away]
-        before = index.indexes().current
+        before = warmup.indexes().current
         kept = before.tiles[tile_of(*away_point)]
 
         station = db.session.get(Station, near)
@@ -314,7 +316,7 @@ def test_a_change_drops_only_the_tiles_it_touched(app, add_station):
         db.session.commit()
         statements = count_statements(app)
         assert ids(search.nearby(*away_point, 100)) == [away]
-        after = index.indexes().current
+        after = warmup.indexes().current
         assert after.revision == before.revision + 1
         assert after.tiles[tile_of(*away_point)] is kept  # not read again
         assert not any("stations" in sql for sql in statements)  # only the revision log
@@ -328,7 +330,7 @@ def test_a_change_drops_only_the_tiles_it_touched(app, add_station):
         db.session.commit()
         assert ids(search.nearby(*CENTRE, 100)) == []
         assert ids(search.nearby(CENTRE[0] + 0.03, CENTRE[1], 100)) == [near]
-        assert index.indexes().current.tiles[tile_of(*away_point)] is kept
+        assert warmup.indexes().current.tiles[tile_of(*away_point)] is kept
 
 
 def test_writes_log_the_tiles_they_touch(app, add_station, demo_orgs):
@@ -357,12 +359,12 @@ def test_a_revision_that_logged_no_tiles_drops_the_whole_index(app, add_station)
     add_station("一个", CENTRE[0] + 0.0005, CENTRE[1])
     with app.app_context():
         search.nearby(*CENTRE, 100)
-        before = index.indexes().current
+        before = warmup.indexes().current
         assert before.tiles
         db.session.execute(update(Revision).where(Revision.name == STATIONS)
                            .values(value=Revision.value + 1))  # a writer that logs nothing
         db.session.commit()
         search.nearby(CENTRE[0] + 0.5, CENTRE[1], 100)
-        after = index.indexes().current
+        after = warmup.indexes().current
         assert after.revision == before.revision + 1
         assert tile_of(*CENTRE) not in after.tiles and not after.unread

@@ -8,7 +8,7 @@ from service.extensions import db
 from service.models.stations import Station
 from service.stations.search import VIEWPORT_CAP
 from tests.helpers import assert_error, org_id
-from tests.stations.conftest import CENTRE
+from tests.stations.helpers import CENTRE
 
 URL = "/api/v1/stations"
 FULL_ROOM = {"area_m2": 12, "nursing_seats": 2, "air_conditioning": True, "fridge": True,

@@ -1,23 +1,11 @@
+"""Fixtures for the WeChat client tests; the fake server is tests/conftest.py's `wechat_fake`."""
+
 import uuid
 
 import pytest
 
-from service.wechat.fake import FakeWeChatServer
 from service.wechat.token_store import SqlTokenStore
 from tests.wechat.helpers import APPID, make_client, make_store, redis_url, sqlite_engine
-
-
-@pytest.fixture(scope="session")
-def fake_server():
-    with FakeWeChatServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake(fake_server):
-    fake_server.reset()
-    yield fake_server
-    fake_server.reset()
 
 
 @pytest.fixture
@@ -31,8 +19,8 @@ def sql_store(db_path):
 
 
 @pytest.fixture
-def client(fake, sql_store):
-    return make_client(fake.base_url, sql_store)
+def client(wechat_fake, sql_store):
+    return make_client(wechat_fake.base_url, sql_store)
 
 
 @pytest.fixture(params=["sql", "redis"])

@@ -37,8 +37,8 @@ def test_code2session_code_used_twice(client):
     assert caught.value.errcode == 40163
 
 
-def test_code2session_bad_secret_keeps_errcode(fake, sql_store):
-    client = WeChatClient(APPID, "bad-secret", fake.base_url, sql_store, timeout=(0.5, 1.0))
+def test_code2session_bad_secret_keeps_errcode(wechat_fake, sql_store):
+    client = WeChatClient(APPID, "bad-secret", wechat_fake.base_url, sql_store, timeout=(0.5, 1.0))
 
     with pytest.raises(WeChatError) as caught:
         client.code2session("user-dave-1")
@@ -79,10 +79,10 @@ def test_wxacode_returns_png_bytes(client):
 
 
 @pytest.mark.parametrize("scene", ["", "x" * 33, "中文", "a b", "a%20b"])
-def test_wxacode_rejects_bad_scene_before_calling(client, fake, scene):
+def test_wxacode_rejects_bad_scene_before_calling(client, wechat_fake, scene):
     with pytest.raises(ValueError):
         client.wxacode_unlimited(scene)
-    assert fake.log()["requests"] == []
+    assert wechat_fake.log()["requests"] == []
 
 
 def test_wxacode_accepts_all_allowed_scene_characters(client):
@@ -97,29 +97,29 @@ def test_wxacode_invalid_page_keeps_errcode(client):
 
 # -- subscribe messages -----------------------------------------------------------------
 
-def test_subscribe_message_is_delivered(client, fake):
+def test_subscribe_message_is_delivered(client, wechat_fake):
     client.send_subscribe_message("o-member-1", "tpl-join", {"thing1": "入会申请", "date2":
                                   "2024年5月1日"}, page="pages/me/index")
 
-    assert fake.messages == [{
+    assert wechat_fake.messages == [{
         "openid": "o-member-1", "template_id": "tpl-join", "page": "pages/me/index",
         "miniprogram_state": None,
         "data": {"thing1": {"value": "入会申请"}, "date2": {"value": "2024年5月1日"}}}]
 
 
-def test_long_thing_value_is_cut_so_wechat_accepts_it(client, fake):
+def test_long_thing_value_is_cut_so_wechat_accepts_it(client, wechat_fake):
     long_text = "您的入会申请已经通过审核，欢迎加入市总工会大家庭，请及时领取电子会员卡"
 
     client.send_subscribe_message("o-member-1", "tpl-join", {"thing1": long_text})
 
-    sent = fake.messages[0]["data"]["thing1"]["value"]
+    sent = wechat_fake.messages[0]["data"]["thing1"]["value"]
     assert len(sent) == 20 and sent.endswith("…") and long_text.startswith(sent[:-1])
 
 
-def test_fake_rejects_overlong_thing_like_wechat(client, fake):
+def test_fake_rejects_overlong_thing_like_wechat(client, wechat_fake):
     token = client.access_token()
     answer = requests.post(
-        f"{fake.base_url}/cgi-bin/message/subscribe/send", params={"access_token": token},
+        f"{wechat_fake.base_url}/cgi-bin/message/subscribe/send", params={"access_token": token},
         json={"touser": "o-1", "template_id": "t", "data": {"thing1": {"value": "长" * 21}}},
         timeout=2,
     ).json()
@@ -134,12 +134,12 @@ def test_subscribe_refused_by_nosub_user(client):
     assert caught.value.errcode == 43101
 
 
-def test_subscribe_refused_after_unsubscribe(client, fake):
-    fake.unsubscribe("o-member-2")
+def test_subscribe_refused_after_unsubscribe(client, wechat_fake):
+    wechat_fake.unsubscribe("o-member-2")
 
     with pytest.raises(UserNotSubscribed):
         client.send_subscribe_message("o-member-2", "tpl-join", {"thing1": "x"})
-    assert fake.messages == []
+    assert wechat_fake.messages == []
 
 
 # -- content check ----------------------------------------------------------------------
@@ -147,7 +147,7 @@ def test_subscribe_refused_after_unsubscribe(client, fake):
 @pytest.mark.parametrize(("content", "suggest", "label"), [
     ("驿站的热水很方便，谢谢", "pass", 100),
     ("这里有人组织赌博", "risky", 20006),
-    ("please fake-review this", "review", 21000),
+    ("please wechat_fake-review this", "review", 21000),
 ])
 def test_msg_sec_check(client, content, suggest, label):
     result = client.msg_sec_check("o-member-1", content)

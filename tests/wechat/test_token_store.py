@@ -84,16 +84,16 @@ def _fetch_token_in_process(spec, appid, base_url, barrier, results):
     results.put(client.access_token())
 
 
-def test_processes_refreshing_at_once_call_stable_token_once(fake, store_spec):
+def test_processes_refreshing_at_once_call_stable_token_once(wechat_fake, store_spec):
     spec, appid = store_spec
     make_store(spec, appid)  # create the table before the workers race
     # Slow answers widen the window in which an unlocked refresh would be duplicated.
-    fake.fault("/cgi-bin/stable_token", "delay", count=WORKERS, seconds=0.3)
+    wechat_fake.fault("/cgi-bin/stable_token", "delay", count=WORKERS, seconds=0.3)
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
     workers = [
         ctx.Process(target=_fetch_token_in_process,
-                    args=(spec, appid, fake.base_url, barrier, results))
+                    args=(spec, appid, wechat_fake.base_url, barrier, results))
         for _ in range(WORKERS)
     ]
     for worker in workers:
@@ -104,7 +104,7 @@ def test_processes_refreshing_at_once_call_stable_token_once(fake, store_spec):
 
     assert [worker.exitcode for worker in workers] == [0] * WORKERS
     assert len(set(tokens)) == 1
-    assert fake.stable_token_calls == 1
+    assert wechat_fake.stable_token_calls == 1
 
 
 def test_lock_wait_is_bounded(store):

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from service.api.identity.schemas import AdminLoginResultSchema, AdminLoginSchema
-from service.core.database import utcnow
+from service.core import clock
 from service.core.proxies import client_address
 from service.extensions import db, limiter
 from service.identity.auth import ADMIN, issue_token
@@ -25,7 +25,7 @@ class AdminLogin(MethodView):
     def post(self, credentials):
         """Sign in with username and password; returns a bearer token."""
         admin = authenticate(credentials["username"], credentials["password"], client_address())
-        admin.last_login_at = utcnow()
+        admin.last_login_at = clock.now()
         db.session.commit()
         token, expires_in = issue_token(ADMIN, admin.id, admin.token_version)
         return {"token": token, "expires_in": expires_in, "admin": admin,

@@ -24,7 +24,7 @@ class LedgerExport(MethodView):
         """The ledger of the caller's scope as xlsx, with a totals row (audited)."""
         rows = LedgerRows(args)
         response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
-                                 "经费返还台账", HEADER, rows, rows.footer())
+                                 "经费返还台账", HEADER, rows, rows.footer)
         # Audited before the first byte: a download cut short still counts as an export.
         audit.record("refund.export", object_type="refund_ledger",
                      org_id=current_admin().org_id,

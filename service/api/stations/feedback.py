@@ -8,10 +8,9 @@ from flask.views import MethodView
 from service.api.stations.schemas import StationFeedbackInputSchema, StationFeedbackSchema
 from service.extensions import db
 from service.identity.auth import current_user, member_required
-from service.models.stations import MOTHER_BABY_ROOM, Station
+from service.stations import search
 from service.stations.feedback import submit_feedback
 from service.web.blueprint import Blueprint, errors
-from service.web.errors import abort
 from service.web.limits import limit_submissions
 
 blp = Blueprint("station_feedback", __name__, description="站点反馈")
@@ -28,10 +27,7 @@ class FeedbackSubmit(MethodView):
     def post(self, data, station_id):
         """Report that a station is closed, misplaced, wrong, or praise it."""
         user = current_user()
-        station = db.session.get(Station, station_id)
-        if station is None or station.status == "closed" or (
-                station.kind == MOTHER_BABY_ROOM and not station.is_public):
-            abort(404, "station_not_found", "站点不存在或已关闭")
+        station = search.public_station(station_id)
         feedback = submit_feedback(user, station, data["type"], data["content"])
         db.session.commit()
         return feedback

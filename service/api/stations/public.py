@@ -14,8 +14,7 @@ from service.api.stations.schemas import (
 )
 from service.domain.errors import RuleViolation
 from service.domain.geo import check_in_china, to_gcj02
-from service.extensions import db
-from service.models.stations import MOTHER_BABY_ROOM, SERVICE_BITS, Station
+from service.models.stations import SERVICE_BITS, Station
 from service.stations import search
 from service.web.blueprint import Blueprint, errors
 from service.web.errors import abort
@@ -85,8 +84,4 @@ class StationDetail(MethodView):
     @errors(404)
     def get(self, station_id):
         """One station in full; closed stations and private rooms are not found."""
-        station = db.session.get(Station, station_id, options=[joinedload(Station.org)])
-        if station is None or station.status == "closed" or (
-                station.kind == MOTHER_BABY_ROOM and not station.is_public):
-            abort(404, "station_not_found", "站点不存在或已关闭")
-        return station
+        return search.public_station(station_id, options=[joinedload(Station.org)])
