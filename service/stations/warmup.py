@@ -15,6 +15,7 @@ from functools import partial
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.core.metrics import STATION_INDEX_REVISION
 from service.extensions import db
 from service.models import revisions
 from service.stations.index import StationIndex
@@ -43,6 +44,7 @@ class StationIndexes:
         if time.monotonic() - self._checked_at >= self.check_seconds:
             index = self.at(revisions.current(revisions.STATIONS))
             self._checked_at = time.monotonic()
+            STATION_INDEX_REVISION.set(index.revision)  # the stalest worker's, at scrape
             return index
         return self.current
 
