@@ -75,27 +75,28 @@ def key_id(data_key: str) -> str:
 
 def test_rotate_and_reindex_then_retire_the_old_keys(app, settings, people, wechat_fake):
     before = stored_values(app)
-    assert sum(v.startswith(key_id(OLD_DATA) + ":") for v in before) == 11
+    # 16: the people fixture's ID numbers, phones and bank accounts, and the ID numbers
+    # their WeChat accounts are bound to.
+    assert sum(v.startswith(key_id(OLD_DATA) + ":") for v in before) == 16
     # 1. Every process restarts with the new keys first, the old ones after them.
     both = restarted(settings, f"{NEW_DATA},{OLD_DATA}", f"{NEW_BLIND},{OLD_BLIND}")
     client, staff = both.test_client(), StaffLogin(both.test_client())
     found = client.get(MEMBERS, query_string={"q": id_number(1)}, headers=staff("city_admin"))
     assert found.get_json()["total"] == 1, "old blind indexes still match while reindexing"
     mt, member = org_id(both, "ZZ-MT"), MemberLogin(client)
-    assert_error(apply(client, member("dave"), form({"org_id": mt}, seq=1)), 409,
-                 "already_member")
-    assert_error(apply(client, member("erin"), form({"org_id": mt}, seq=2)), 409,
-                 "application_pending")
+    # Another account with a held ID number is found under either key: a claim, not a member.
+    assert apply(client, member("dave"), form({"org_id": mt}, seq=1)).status_code == 202
+    assert apply(client, member("erin"), form({"org_id": mt}, seq=2)).status_code == 202
     rotated = both.test_cli_runner().invoke(args=["pii", "rotate"])
     assert rotated.exit_code == 0, rotated.output
     assert "members: 1 re-encrypted, 0 already current" in rotated.output
     assert "join_applications: 3 re-encrypted" in rotated.output
     assert "refund_enterprises: 1 re-encrypted" in rotated.output
-    assert "users: 1 re-encrypted, 4 already current" in rotated.output
+    assert "users: 3 re-encrypted, 2 already current" in rotated.output
     reindexed = both.test_cli_runner().invoke(args=["pii", "reindex"])
     assert reindexed.exit_code == 0, reindexed.output
     assert "join_applications: 3 re-indexed" in reindexed.output
-    assert "members: 1 re-indexed" in reindexed.output and "users: 1 re-indexed" in reindexed.output
+    assert "members: 1 re-indexed" in reindexed.output and "users: 3 re-indexed" in reindexed.output
     again = both.test_cli_runner().invoke(args=["pii", "rotate"])
     assert "members: 0 re-encrypted, 1 already current" in again.output
 
@@ -111,14 +112,16 @@ def test_rotate_and_reindex_then_retire_the_old_keys(app, settings, people, wech
         body = client.get(MEMBERS, query_string={"q": q}, headers=headers).get_json()
         assert [item["name"] for item in body["items"]] == [name], (q, body)
     queue = client.get(QUEUE, query_string={"q": id_number(2)}, headers=headers).get_json()
-    assert [item["name"] for item in queue["items"]] == ["张五"]
+    # bob's application and erin's claim on the same ID number
+    assert [item["name"] for item in queue["items"]] == ["张五", "张五"]
     queue = client.get(QUEUE, query_string={"q": "13600000002"}, headers=headers).get_json()
     assert queue["total"] == 1
     mt = org_id(new, "ZZ-MT")
+    # dave's and erin's claims are on file: a second try of each is refused, and a third
+    # account's claim on alice's ID number is still found under the new key alone.
     assert_error(apply(client, member("dave"), form({"org_id": mt}, seq=1)), 409,
-                 "already_member")
-    assert_error(apply(client, member("erin"), form({"org_id": mt}, seq=2)), 409,
-                 "application_pending")
+                 "claim_pending")
+    assert apply(client, member("frank"), form({"org_id": mt}, seq=1)).status_code == 202
     assert applied(client, member("carol2"), form({"org_id": mt}, seq=3))["status"] \
         == "approved", "a rejected application does not hold the person"
     with new.app_context():
@@ -140,7 +143,7 @@ def test_a_stopped_rotation_resumes_where_it_stopped(app, settings, people):
     assert partial.exit_code == 0, partial.output
     assert "stopped after 2 batches" in partial.output
     stale = [v for v in stored_values(both) if v.startswith(key_id(OLD_DATA) + ":")]
-    assert 0 < len(stale) < 11
+    assert 0 < len(stale) < 16
     rest = runner.invoke(args=["pii", "rotate", "--batch-size", "1"])
     assert rest.exit_code == 0 and "done" in rest.output, rest.output
     assert not [v for v in stored_values(both) if v.startswith(key_id(OLD_DATA) + ":")]
@@ -149,7 +152,7 @@ def test_a_stopped_rotation_resumes_where_it_stopped(app, settings, people):
     assert "stopped after 1 batches" in partial.output
     rest = runner.invoke(args=["pii", "reindex"])
     assert rest.exit_code == 0 and "done" in rest.output, rest.output
-    assert "users: 1 re-indexed, 1 already current" in partial.output
+    assert "users: 2 re-indexed, 0 already current" in partial.output
     assert "join_applications: 3 re-indexed, 0 already current" in rest.output
     new = restarted(settings, NEW_DATA, NEW_BLIND)
     client = new.test_client()

@@ -37,24 +37,46 @@ def test_every_table_is_utf8mb4_on_mysql(app):
     assert rows and all(collation.startswith("utf8mb4") for _, collation in rows), rows
 
 
+def _checks_made(function, functions, values) -> list[tuple[str, str]]:
+    """(name, SQL) of the CHECK constraints `function` creates, in source order, following
+    calls to the migration's own helpers (`values`: what each name stands for)."""
+
+    def text_of(node):
+        if isinstance(node, ast.Call):  # op.f("ck_...")
+            node = node.args[0]
+        return values[node.id] if isinstance(node, ast.Name) else node.value
+
+    made = []
+    calls = sorted((node for node in ast.walk(function) if isinstance(node, ast.Call)),
+                   key=lambda call: (call.lineno, call.col_offset))
+    for call in calls:
+        name = getattr(call.func, "attr", None) or getattr(call.func, "id", None)
+        if name == "CheckConstraint":  # (text, name=op.f("ck_..."))
+            label = next(kw.value for kw in call.keywords if kw.arg == "name")
+            made.append((text_of(label), text_of(call.args[0])))
+        elif name == "create_check_constraint":  # batch_op.create_check_constraint(name, text)
+            made.append((text_of(call.args[0]), text_of(call.args[1])))
+        elif name in functions:
+            helper = functions[name]
+            pairs = zip(helper.args.args, call.args, strict=False)  # defaults stay unbound
+            bound = {param.arg: text_of(arg) for param, arg in pairs}
+            made += _checks_made(helper, functions, {**values, **bound})
+    return made
+
+
 def _migration_checks() -> dict[str, str]:
-    """name -> SQL of every CHECK constraint the migrations create, read from their source
-    (the last one of a name wins)."""
+    """name -> SQL of every CHECK constraint the migrations' upgrades create, read from
+    their source (a later migration's constraint of the same name wins)."""
     found = {}
     versions = Path(service.__file__).parent / "migrations" / "versions"
     for path in sorted(versions.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "")
-                    in ("CheckConstraint", "create_check_constraint")):
-                continue
-            if node.func.attr == "CheckConstraint":  # (text, name=op.f("ck_..."))
-                name, text = next(kw.value for kw in node.keywords if kw.arg == "name"), \
-                    node.args[0]
-            else:  # batch_op.create_check_constraint(name, text)
-                name, text = node.args
-            if isinstance(name, ast.Call):
-                name = name.args[0]
-            found[name.value] = text.value
+        module = ast.parse(path.read_text())
+        constants = {target.id: node.value.value for node in module.body
+                     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        functions = {node.name: node for node in module.body
+                     if isinstance(node, ast.FunctionDef)}
+        found.update(_checks_made(functions["upgrade"], functions, constants))
     return found
 
 

@@ -24,7 +24,7 @@ from service.identity.auth import (
 )
 from service.models.accounts import Admin
 from service.models.orgs import Org
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.limits import login_limit, submitter_key
 from service.web.pages import paginate
 
@@ -61,6 +61,7 @@ class AccountDetail(MethodView):
     @admin_required("org_admin")
     @blp.arguments(AccountUpdateSchema)
     @blp.response(200, AccountSchema)
+    @errors(404, 409)
     def patch(self, data, account_id):
         """Change name, roles or active state; roles or disabling end the account's sessions."""
         account = get_scoped(Admin, account_id, write=True)
@@ -73,6 +74,7 @@ class AccountDetail(MethodView):
 class AccountPasswordReset(MethodView):
     @admin_required("org_admin")
     @blp.response(200, InitialPasswordSchema)
+    @errors(404)
     def post(self, account_id):
         """A one-time password, to be changed at the next sign-in; ends every session."""
         account = get_scoped(Admin, account_id, write=True)

@@ -14,7 +14,7 @@ from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.dispute_resolution import resolve
 from service.joining.disputes import disputes_query
 from service.models.disputes import JoinDispute
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
 
 blp = Blueprint("join_disputes", __name__, description="入会身份核实")
@@ -38,6 +38,7 @@ class JoinDisputes(MethodView):
 class JoinDisputeItem(MethodView):
     @admin_required("member_reviewer")
     @blp.response(200, JoinDisputeSchema)
+    @errors(404)
     def get(self, dispute_id):
         """One dispute: the claimant and the holder, numbers masked."""
         return _scoped(dispute_id)
@@ -48,6 +49,7 @@ class JoinDisputeResolve(MethodView):
     @admin_required("member_reviewer")
     @blp.arguments(JoinDisputeResolveSchema)
     @blp.response(200, JoinDisputeSchema)
+    @errors(404, 409)
     def post(self, data, dispute_id):
         """`move`: the membership (or live application) goes to the claimant; `reject`."""
         dispute = _scoped(dispute_id, write=True)

@@ -11,7 +11,7 @@ from service.api.refunds.claim_schemas import (
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin
 from service.refunds import claims
-from service.web.blueprint import Blueprint
+from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
 
 blp = Blueprint("refund_claim_review", __name__, description="工会经费返还：企业认领审核")
@@ -32,6 +32,7 @@ class ClaimList(MethodView):
 class ClaimLicence(MethodView):
     @admin_required(*CLAIM_STAFF)
     @blp.response(200, description="营业执照（JPEG、PNG或PDF）", content_type="application/pdf")
+    @errors(404)
     def get(self, claim_id):
         """The claimant's business licence (audited)."""
         response = claims.licence_download(claims.scoped_claim(claim_id))
@@ -51,6 +52,7 @@ class ClaimApprove(MethodView):
     @admin_required(*CLAIM_STAFF)
     @blp.arguments(EnterpriseClaimDecisionSchema)
     @blp.response(200, EnterpriseClaimAdminSchema)
+    @errors(404, 409)
     def post(self, data, claim_id):
         """Move the enterprise (and its applications) to the claimant's account, audited."""
         return _decide("approve", data, claim_id)
@@ -61,6 +63,7 @@ class ClaimReject(MethodView):
     @admin_required(*CLAIM_STAFF)
     @blp.arguments(EnterpriseClaimDecisionSchema)
     @blp.response(200, EnterpriseClaimAdminSchema)
+    @errors(404, 409)
     def post(self, data, claim_id):
         """Reject the claim with a reason; the enterprise stays where it is, audited."""
         return _decide("reject", data, claim_id)
