@@ -33,10 +33,10 @@ def drill_database(tmp_path_factory):
 
 
 @pytest.fixture(scope="package")
-def drill_app(drill_database):
+def drill_app(drill_database, wechat_server):
     """An app on the drill's database, for reading and arranging rows from the test."""
     app = create_app({"SERVICE_ENV": "testing", "SQLALCHEMY_DATABASE_URI": drill_database,
-                      "REDIS_URL": None})
+                      "REDIS_URL": None, "WECHAT_API_BASE": wechat_server.base_url})
     yield app
     with app.app_context():
         db.engine.dispose()
