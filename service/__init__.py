@@ -14,10 +14,12 @@ def create_app(config: dict | None = None) -> Flask:
     from service import commands, extensions
     from service.api import register_blueprints
     from service.core import logs
+    from service.core.database import close_replica_session
     from service.web import docs, errors, idempotency, input_guard, metrics, security_headers
 
     logs.init_app(app)
     extensions.init_app(app)
+    app.teardown_appcontext(close_replica_session)
     register_blueprints(app)
     errors.init_app(app)
     input_guard.init_app(app)

@@ -31,6 +31,9 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         "DATA_KEY": _env(environ, "DATA_KEY", DEFAULT_DATA_KEY),
         "BLIND_INDEX_KEY": _env(environ, "BLIND_INDEX_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Optional: a replica of that database for reads that may lag a second (station
+        # search, public station pages). Absent: every read goes to DATABASE_URL.
+        "DATABASE_REPLICA_URL": _env(environ, "DATABASE_REPLICA_URL"),
         "REDIS_URL": _env(environ, "REDIS_URL"),
         "WECHAT_APPID": _env(environ, "WECHAT_APPID", "wx-dev-appid"),
         "WECHAT_SECRET": _env(environ, "WECHAT_SECRET", "dev-secret"),
@@ -87,9 +90,26 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
         options.setdefault("connect_args", {
             "connect_timeout": 5, "init_command": "SET SESSION group_concat_max_len = 8388608"})
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    _bind_replica(config)
     if env == "production":
         _refuse_unsafe(config)
     return config
+
+
+def _bind_replica(config: dict) -> None:
+    """DATABASE_REPLICA_URL as the `replica` bind, with the primary's engine options."""
+    url = config.get("DATABASE_REPLICA_URL")
+    if not url:
+        return
+    url = _database_uri(url)
+    if url.split(":", 1)[0] != config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]:
+        raise ConfigError("DATABASE_REPLICA_URL must be a replica of DATABASE_URL "
+                          "(the same kind of database)")
+    from service.core.database import REPLICA
+
+    binds = dict(config.get("SQLALCHEMY_BINDS") or {})
+    binds[REPLICA] = {"url": url, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    config["SQLALCHEMY_BINDS"] = binds
 
 
 def _database_uri(url: str) -> str:

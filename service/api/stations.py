@@ -12,9 +12,9 @@ from service.api.schemas.stations import (
     StationSchema,
     ViewportArgsSchema,
 )
+from service.core.database import replica_session
 from service.domain.errors import RuleViolation
 from service.domain.geo import check_in_china, to_gcj02
-from service.extensions import db
 from service.models.stations import MOTHER_BABY_ROOM, SERVICE_BITS, Station
 from service.stations import search
 from service.web.blueprint import Blueprint
@@ -84,7 +84,7 @@ class StationDetail(MethodView):
     @blp.response(200, StationSchema)
     def get(self, station_id):
         """One station in full; closed stations and private rooms are not found."""
-        station = db.session.get(Station, station_id, options=[joinedload(Station.org)])
+        station = replica_session().get(Station, station_id, options=[joinedload(Station.org)])
         if station is None or station.status == "closed" or (
                 station.kind == MOTHER_BABY_ROOM and not station.is_public):
             abort(404, "station_not_found", "站点不存在或已关闭")

@@ -47,6 +47,7 @@ from flask import current_app
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.core.database import close_replica_session, replica_session
 from service.domain.geo import (
     EARTH_RADIUS_M,
     ROW_E6,
@@ -248,7 +249,7 @@ class StationIndex:
         `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
         while self.unread and keep_going():
             self.tiles_for(sorted(divmod(key, TILE_COLUMNS) for key in self.unread)[:tiles])
-            db.session.rollback()
+            replica_session().rollback()
 
     # -- reading tiles -------------------------------------------------------------------
 
@@ -271,9 +272,9 @@ class StationIndex:
     def read_all(self, keep_going=lambda: True, band_rows: int = 4) -> None:
         """Read every tile, a band of rows per statement and transaction, while
         `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
-        bounds = db.session.execute(select(func.min(Station.cell_row),
+        bounds = replica_session().execute(select(func.min(Station.cell_row),
                                            func.max(Station.cell_row))).one()
-        db.session.rollback()
+        replica_session().rollback()
         if bounds[0] is None:
             self.complete = True
             return
@@ -285,20 +286,21 @@ class StationIndex:
                 if not self._rows_read.issuperset(rows):
                     self._read(band_query(rows[0], rows[-1]), [], rows)
                     self._rows_read.update(rows)
-            db.session.rollback()  # a snapshot per band: the next one sees changes
+            replica_session().rollback()  # a snapshot per band: the next one sees changes
         self.complete = True
 
     def _read(self, statement, missing: list[tuple[int, int]], rows=range(0)) -> None:
         """Read the tiles `statement` selects; `missing` (row, col) pairs it finds no
         station in are remembered as empty, as are the tiles of whole `rows` it reads."""
-        seen = revisions.current(revisions.STATIONS)  # the snapshot the tiles will be read in
+        # The snapshot the tiles will be read in (the replica's, when there is one).
+        seen = revisions.current(revisions.STATIONS, replica_session())
         if seen != self.revision:
             raise StaleIndex(seen)
         read = {}
-        for row, col, count, text in db.session.execute(statement):
+        for row, col, count, text in replica_session().execute(statement):
             lines = text.split("\n") if text else []
             if len(lines) != count:  # longer than the aggregate may be: read it row by row
-                lines = db.session.scalars(
+                lines = replica_session().scalars(
                     on_cell_index(select(_line()).where(_range(row, col, col),
                                                         Station.searchable.is_(True)))).all()
             read[tile_key(row, col)] = self._tile(row, lines)
@@ -461,7 +463,7 @@ class StationIndexes:
 
     def for_request(self) -> StationIndex:
         if time.monotonic() - self._checked_at >= self.check_seconds:
-            index = self.at(revisions.current(revisions.STATIONS))
+            index = self.at(revisions.current(revisions.STATIONS, replica_session()))
             self._checked_at = time.monotonic()
             return index
         return self.current
@@ -481,7 +483,8 @@ class StationIndexes:
         """The current index's successor at `revision`: without the tiles changed since,
         when the revisions between logged them all; else an empty one."""
         if index.revision >= 0:
-            changed = revisions.changed_parts(revisions.STATIONS, index.revision, revision)
+            changed = revisions.changed_parts(revisions.STATIONS, index.revision, revision,
+                                                 replica_session())
             if changed is not None:
                 return index.successor(revision, changed)
         return StationIndex(revision)
@@ -510,8 +513,8 @@ class StationIndexes:
             seen = None
             while not self._stopped.wait(max(self.check_seconds, 0.1)):
                 try:
-                    revision = revisions.current(revisions.STATIONS)
-                    db.session.rollback()
+                    revision = revisions.current(revisions.STATIONS, replica_session())
+                    replica_session().rollback()
                     index = self.at(revision)
                     if revision == seen and not index.complete:
                         index.read_all(keep_going=partial(self._wanted, index))
@@ -525,6 +528,7 @@ class StationIndexes:
                                 type(exc).__name__)
                 finally:
                     db.session.remove()
+                    close_replica_session()
 
 
 def indexes() -> StationIndexes:
