@@ -81,3 +81,19 @@ def test_a_member_reads_what_they_just_submitted(lagging, member):
     assert client.post("/api/v1/join/applications", json=body, headers=headers).status_code == 201
     mine = client.get("/api/v1/join/applications", headers=headers).get_json()["items"]
     assert [item["name"] for item in mine] == ["赵六"]
+
+
+def test_staff_lists_and_exports_read_the_replica(lagging, database_url, member, staff):
+    app, replica = lagging
+    client = app.test_client()
+    body = form({"org_id": org_id(app, "JS-XW")}, seq=62, name="钱七")
+    assert client.post("/api/v1/join/applications", json=body,
+                       headers=member("replica-rider-2")).status_code == 201
+    reviewer = staff("jinshui_reviewer")
+    listed = client.get("/api/v1/admin/join/applications", headers=reviewer).get_json()
+    assert listed["total"] == 0  # the replica has not caught up yet
+    catch_up(database_url, replica)
+    listed = client.get("/api/v1/admin/join/applications", headers=reviewer).get_json()
+    assert [item["name"] for item in listed["items"]] == ["钱七"]
+    export = client.get("/api/v1/admin/members/export", headers=reviewer)
+    assert export.status_code == 200 and export.data[:2] == b"PK"
