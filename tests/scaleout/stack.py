@@ -32,11 +32,12 @@ def start_redis():
     return f"redis://127.0.0.1:{port}/0", process
 
 
-def start_worker(env: dict):
+def start_worker(env: dict, log: Path):
     """`flask worker`: the notification outbox sender, as union-worker.service runs it."""
-    return subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT,
-                            env={**os.environ, **env, "FLASK_APP": "wsgi"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("w") as out:
+        return subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT,
+                                env={**os.environ, **env, "FLASK_APP": "wsgi"},
+                                stdout=out, stderr=subprocess.STDOUT)
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:

@@ -30,8 +30,11 @@ def stack(drill_database, drill_app, wechat_server, tmp_path_factory):
                        OUTBOX_CLAIM_SECONDS="5")
     a, b = Gunicorn(env, workers=1).__enter__(), Gunicorn(env, workers=1).__enter__()
     nginx = Nginx(tmp_path_factory.mktemp("nginx"), [a.port, b.port])
-    workers = [start_worker(env), start_worker(env)]
-    yield {"a": a, "b": b, "nginx": nginx, "wechat": wechat_server, "db": drill_database}
+    logs = tmp_path_factory.mktemp("workers")
+    worker_logs = [logs / "worker-1.log", logs / "worker-2.log"]
+    workers = [start_worker(env, log) for log in worker_logs]
+    yield {"a": a, "b": b, "nginx": nginx, "wechat": wechat_server, "db": drill_database,
+           "worker_logs": worker_logs}
     for worker in workers:
         worker.terminate()
         worker.wait(timeout=30)
@@ -84,12 +87,13 @@ def test_one_access_token_fetch_serves_both_instances(stack):
 
 def test_each_notification_is_delivered_once_with_two_workers(stack):
     engine = sa.create_engine(stack["db"])
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     with engine.connect() as conn:
         while conn.scalar(sa.text("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")):
-            assert time.monotonic() < deadline, conn.execute(sa.text(
-                "SELECT id, attempts, next_attempt_at, claimed_until, last_error, UTC_TIMESTAMP(6)"
-                " FROM outbox WHERE status = 'pending'")).all()
+            assert time.monotonic() < deadline, (conn.execute(sa.text(
+                "SELECT id, attempts, next_attempt_at, claimed_until, sending_at, last_error, "
+                "UTC_TIMESTAMP(6) FROM outbox WHERE status = 'pending'")).all(), [
+                log.read_text()[-3000:] for log in stack["worker_logs"]])
             time.sleep(0.2)
         rows = conn.execute(sa.text("SELECT o.status, u.openid, o.template_id, o.data "
                                     "FROM outbox o JOIN users u ON u.id = o.user_id")).all()

@@ -64,8 +64,10 @@ def test_retry_after_the_kill_is_answered_within_ten_seconds(drill_database, dri
     assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
     assert replay.json() == retry.json()
     with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT name, status FROM join_applications "
-                                    "WHERE org_id = :org"), {"org": target["org_id"]}).all()
+        rows = conn.execute(sa.text(
+            "SELECT name, status FROM join_applications WHERE user_id = "
+            "(SELECT user_id FROM join_applications WHERE id = :id)"),
+            {"id": retry.json()["id"]}).all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("李四", "pending")]
 
