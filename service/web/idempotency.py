@@ -5,7 +5,10 @@ the stored answer are committed with it in one commit (the view's own commits on
 savepoint). So a reservation lives exactly as long as the request: if the process dies the
 database rolls it all back when the connection drops, and a retry with the same key proceeds
 at once. A concurrent request with the same key waits on the key's unique index (MariaDB: the
-row lock; SQLite: the one write lock) and then replays the committed answer.
+row lock) and then replays the committed answer.
+
+SQLite (one writer, and an open transaction holds off the others' commits) commits the key
+up front instead, as a reservation that a killed process leaves behind for STALE_AFTER.
 """
 
 import hashlib
@@ -72,6 +75,13 @@ def _hold(principal: str, key: str, request_hash: str) -> bool:
             abort(409, "request_in_progress", "相同的请求正在处理中，请稍后再试")
         raise
     g.idempotency_record_id = result.inserted_primary_key[0]
+    if connection.dialect.name == "sqlite":
+        # One writer at a time, and an open transaction blocks the others' commits: a held
+        # key would make every writer wait for this whole request, the WeChat token store's
+        # own connection among them. Commit the key now; a killed process leaves it for
+        # STALE_AFTER (SQLite serves one host; run several instances on MariaDB).
+        _close_request_transaction(commit=True)
+        return True
     # The view's commits release a savepoint; the real commit comes with the answer.
     db.session.remove()
     db.session.registry.set(Session(bind=connection, join_transaction_mode="create_savepoint"))
@@ -138,8 +148,13 @@ def init_app(app: Flask) -> None:
                 db.session.execute(delete(IdempotentRequest).where(
                     IdempotentRequest.id == record_id))
             db.session.commit()
-            _close_request_transaction(commit=True)
+            if "idempotency_transaction" in g:
+                _close_request_transaction(commit=True)
         except Exception:
+            db.session.rollback()
+            if "idempotency_transaction" not in g:  # SQLite: the view has committed its work
+                log.warning("could not store the idempotent response", exc_info=True)
+                return response
             log.exception("could not commit the idempotent request")
             _close_request_transaction(commit=False)
             # Nothing was kept; the client may retry with the same key.
