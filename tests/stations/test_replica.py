@@ -97,3 +97,13 @@ def test_staff_lists_and_exports_read_the_replica(lagging, database_url, member,
     assert [item["name"] for item in listed["items"]] == ["钱七"]
     export = client.get("/api/v1/admin/members/export", headers=reviewer)
     assert export.status_code == 200 and export.data[:2] == b"PK"
+
+
+def test_a_replica_of_another_kind_of_database_is_refused(settings):
+    from service.config import ConfigError
+
+    primary = settings["SQLALCHEMY_DATABASE_URI"]
+    other = "sqlite:///elsewhere.db" if primary.startswith("mysql") else \
+        "mysql+pymysql://union:union@127.0.0.1:3306/union"
+    with pytest.raises(ConfigError, match="DATABASE_REPLICA_URL"):
+        create_app({**settings, "DATABASE_REPLICA_URL": other})
