@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service import commands, extensions
     from service.api import register_blueprints
     from service.core import logs, proxies
+    from service.core.database import close_replica_session
     from service.identity import auth
     from service.web import docs, errors, idempotency, input_guard, metrics, security_headers
 
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     logs.init_app(app)
     extensions.init_app(app)
     auth.init_app(app)
+    app.teardown_appcontext(close_replica_session)
     register_blueprints(app)
     errors.init_app(app)
     input_guard.init_app(app)

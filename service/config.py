@@ -107,6 +107,10 @@ def read_config(overrides: dict | None = None, environ=None,
         if not 0 < config[name] < float("inf"):
             reader.problems.append(f"{name}={config[name]!r} 应为正数")
     reader.problems += _trusted_proxies_problems(config)
+    try:
+        _bind_replica(config)
+    except ConfigError as exc:
+        reader.problems += exc.problems
     if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
         reader.problems.append(f"TOKEN_TTL_SECONDS 最长 {MAX_MEMBER_TOKEN_TTL_SECONDS} 秒"
                                "（7 天）：会员登录凭证不得更长")
@@ -137,6 +141,10 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "BLIND_INDEX_KEY": read.text("BLIND_INDEX_KEY", DEFAULT_BLIND_INDEX_KEY),
         "SQLALCHEMY_DATABASE_URI": read.text("DATABASE_URL",
                                              f"sqlite:///{INSTANCE_DIR / 'service.db'}"),
+        # Optional: a replica of that database for reads that may lag a second (station
+        # search, public station pages, staff lists and exports). Absent: every read goes to
+        # DATABASE_URL.
+        "DATABASE_REPLICA_URL": read.text("DATABASE_REPLICA_URL"),
         "REDIS_URL": read.text("REDIS_URL"),
         "WECHAT_APPID": read.text("WECHAT_APPID", "wx-dev-appid"),
         "WECHAT_SECRET": read.text("WECHAT_SECRET", "dev-secret"),
@@ -200,6 +208,22 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "METRICS_TOKEN": read.text("METRICS_TOKEN"),
     }
     return config, read
+
+
+def _bind_replica(config: dict) -> None:
+    """DATABASE_REPLICA_URL as the `replica` bind, with the primary's engine options."""
+    url = config.get("DATABASE_REPLICA_URL")
+    if not url:
+        return
+    url = _database_uri(url)
+    if url.split(":", 1)[0] != config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]:
+        raise ConfigError("DATABASE_REPLICA_URL must be a replica of DATABASE_URL "
+                          "(the same kind of database)")
+    from service.core.database import REPLICA
+
+    binds = dict(config.get("SQLALCHEMY_BINDS") or {})
+    binds[REPLICA] = {"url": url, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    config["SQLALCHEMY_BINDS"] = binds
 
 
 def _database_uri(url: str) -> str:

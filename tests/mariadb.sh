@@ -4,6 +4,8 @@
 #   tests/mariadb.sh stop DIR         stops it and removes DIR
 #   tests/mariadb.sh halt DIR         stops it, keeping the data
 #   tests/mariadb.sh serve DIR PORT   starts it again on the kept data
+# MARIADB_SERVER_ID=N (start/serve): write a binary log as server N, for replication tests,
+# and count rows read per table (information_schema.TABLE_STATISTICS).
 set -euo pipefail
 action=${1:?start|stop}
 dir=${2:?data directory}
@@ -12,12 +14,17 @@ port=${3:-33306}
 find_server() { command -v mariadbd || command -v mysqld || ls /usr/sbin/mariadbd 2>/dev/null || true; }
 
 serve() {
+    local binlog=(--skip-log-bin)
+    if [ -n "${MARIADB_SERVER_ID:-}" ]; then
+        binlog=(--server-id="$MARIADB_SERVER_ID" --log-bin=mysql-bin --binlog-format=ROW
+                --userstat=1)
+    fi
     "$(find_server)" --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
         --pid-file="$dir/mysqld.pid" --port="$port" --bind-address=127.0.0.1 \
         --user="$(id -un)" --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_unicode_ci --max-connections=500 \
         --innodb-buffer-pool-size=512M --innodb-flush-log-at-trx-commit=2 \
-        --skip-log-bin >>"$dir/server.log" 2>&1 &
+        "${binlog[@]}" >>"$dir/server.log" 2>&1 &
     for _ in $(seq 1 60); do
         mariadb --no-defaults --socket="$dir/mysqld.sock" -uroot -e "SELECT 1" >/dev/null 2>&1 && return
         sleep 0.5

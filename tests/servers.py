@@ -1,6 +1,7 @@
 """Real processes on loopback for tests: gunicorn with the deploy config."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,7 +54,8 @@ class Gunicorn:
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=self.log)
+            cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=self.log,
+            start_new_session=True)  # its own process group: kill() takes the workers too
 
     def __enter__(self):
         try:
@@ -74,6 +76,11 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+    def kill(self):
+        """SIGKILL the master and its workers at once, as a machine or OOM kill would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def log_text(self) -> str:
         """What the server wrote to stderr so far."""

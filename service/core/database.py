@@ -6,6 +6,7 @@ from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, registry
 
+REPLICA = "replica"  # the bind key of DATABASE_REPLICA_URL (service/config.py)
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -50,3 +51,30 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+def replica_session():
+    """The session for reads that may lag a second (station search, public station pages,
+    staff lists): on `DATABASE_REPLICA_URL` when set, one per app context; else the
+    primary's `db.session`. Never write through it, and never read through it what the
+    caller has just written."""
+    from flask import g
+    from sqlalchemy.orm import Session
+
+    from service.extensions import db
+
+    engine = db.engines.get(REPLICA)
+    if engine is None:
+        return db.session
+    if "replica_session" not in g:
+        g.replica_session = Session(bind=engine)
+    return g.replica_session
+
+
+def close_replica_session(_exc=None) -> None:
+    """End the app context's replica session (its snapshot with it)."""
+    from flask import g
+
+    session = g.pop("replica_session", None)
+    if session is not None:
+        session.close()

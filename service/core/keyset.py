@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select
 
-from service.extensions import db
+from service.core.database import replica_session
 
 BATCH = 1000
 
@@ -25,13 +25,15 @@ def id_page(statement: Select, entity, after: int, size: int = BATCH) -> Select:
 def in_id_order(statement: Select, entity, size: int = BATCH) -> Iterator:
     """Every result of `statement`, a page at a time: `entity` objects when the statement
     selects just that entity, rows otherwise. Memory stays flat: the session holds read,
-    unmodified objects weakly, and each page is a new query."""
+    unmodified objects weakly, and each page is a new query. Read from the replica when
+    there is one: the callers are exports, which may lag a second."""
+    reads = replica_session()
     objects = [column["expr"] for column in statement.column_descriptions] == [entity]
     after = 0
     while True:
         page = id_page(statement, entity, after, size)
-        batch = (db.session.scalars(page).unique().all() if objects
-                 else db.session.execute(page).all())
+        batch = (reads.scalars(page).unique().all() if objects
+                 else reads.execute(page).all())
         if not batch:
             return
         yield from batch

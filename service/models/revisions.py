@@ -58,16 +58,16 @@ def bump(name: str, connection=None, parts: Iterable[int] | None = None) -> None
     connection.execute(delete(log).where(log.c.name == name, log.c.revision <= value - KEEP))
 
 
-def current(name: str) -> int:
-    """The counter as the current transaction sees it."""
-    return db.session.execute(
+def current(name: str, session=None) -> int:
+    """The counter as the current transaction (of `session`, db.session by default) sees it."""
+    return (session or db.session).execute(
         select(Revision.__table__.c.value).where(Revision.__table__.c.name == name)).scalar_one()
 
 
-def changed_parts(name: str, after: int, upto: int) -> set[int] | None:
+def changed_parts(name: str, after: int, upto: int, session=None) -> set[int] | None:
     """The parts changed by the revisions after `after` up to `upto`, as the current
     transaction sees them; None when one of those revisions logged none."""
-    rows = db.session.execute(
+    rows = (session or db.session).execute(
         select(RevisionPart.revision, RevisionPart.part)
         .where(RevisionPart.name == name, RevisionPart.revision > after,
                RevisionPart.revision <= upto)).all()

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 
 from service.core import clock
+from service.core.database import replica_session
 from service.domain.geo import cell_row, haversine_m, to_e6
 from service.domain.hours import hours_text, is_open
 from service.extensions import db
@@ -67,7 +68,8 @@ def nearby_items(hits: list) -> list[dict]:
 def _details(ids: list[int]) -> dict:
     if not ids:
         return {}
-    rows = db.session.execute(select(*_DETAIL_COLUMNS).where(Station.id.in_(ids))).all()
+    rows = replica_session().execute(
+        select(*_DETAIL_COLUMNS).where(Station.id.in_(ids))).all()
     return {row.id: row for row in rows}
 
 
@@ -90,8 +92,8 @@ def box_clause(min_lng: float, min_lat: float, max_lng: float, max_lat: float):
 
 
 def _count(box, filters) -> int:
-    return db.session.scalar(on_cell_index(select(func.count()).select_from(Station)
-                                           .where(box_clause(*box), *filters)))
+    return replica_session().scalar(on_cell_index(
+        select(func.count()).select_from(Station).where(box_clause(*box), *filters)))
 
 
 def viewport(bbox: tuple, *, kinds=(), cap: int = VIEWPORT_CAP,
@@ -103,8 +105,9 @@ def viewport(bbox: tuple, *, kinds=(), cap: int = VIEWPORT_CAP,
     box = bbox
     if total > cap:
         box = _centre_box(bbox, filters, cap)
-    rows = db.session.execute(on_cell_index(select(Station.id, Station.lat_e6, Station.lng_e6)
-                                            .where(box_clause(*box), *filters))).all()
+    rows = replica_session().execute(on_cell_index(
+        select(Station.id, Station.lat_e6, Station.lng_e6)
+        .where(box_clause(*box), *filters))).all()
     min_lng, min_lat, max_lng, max_lat = bbox
     centre = ((min_lat + max_lat) / 2, (min_lng + max_lng) / 2)
     nearest = sorted((haversine_m(*centre, lat_e6 / 1e6, lng_e6 / 1e6), station_id)

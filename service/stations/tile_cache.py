@@ -12,8 +12,8 @@ import threading
 
 from sqlalchemy import func, select
 
+from service.core.database import replica_session
 from service.domain.geo import TILE_COLUMNS, tile_key
-from service.extensions import db
 from service.models import revisions
 from service.models.stations import Station
 from service.stations.item_json import entry_json, hours_text_json
@@ -67,7 +67,7 @@ class TileCache:
         `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
         while self.unread and keep_going():
             self.tiles_for(sorted(divmod(key, TILE_COLUMNS) for key in self.unread)[:tiles])
-            db.session.rollback()
+            replica_session().rollback()
 
     def tiles_for(self, wanted: list[tuple[int, int]]) -> dict[int, Tile | None]:
         """The tiles of `wanted` (row, col) pairs, reading the missing ones first."""
@@ -88,9 +88,9 @@ class TileCache:
     def read_all(self, keep_going=lambda: True, band_rows: int = 4) -> None:
         """Read every tile, a band of rows per statement and transaction, while
         `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
-        bounds = db.session.execute(select(func.min(Station.cell_row),
+        bounds = replica_session().execute(select(func.min(Station.cell_row),
                                            func.max(Station.cell_row))).one()
-        db.session.rollback()
+        replica_session().rollback()
         if bounds[0] is None:
             self.complete = True
             return
@@ -102,20 +102,21 @@ class TileCache:
                 if not self._rows_read.issuperset(rows):
                     self._read(band_query(rows[0], rows[-1]), [], rows)
                     self._rows_read.update(rows)
-            db.session.rollback()  # a snapshot per band: the next one sees changes
+            replica_session().rollback()  # a snapshot per band: the next one sees changes
         self.complete = True
 
     def _read(self, statement, missing: list[tuple[int, int]], rows=range(0)) -> None:
         """Read the tiles `statement` selects; `missing` (row, col) pairs it finds no
         station in are remembered as empty, as are the tiles of whole `rows` it reads."""
-        seen = revisions.current(revisions.STATIONS)  # the snapshot the tiles will be read in
+        # The snapshot the tiles will be read in (the replica's, when there is one).
+        seen = revisions.current(revisions.STATIONS, replica_session())
         if seen != self.revision:
             raise StaleIndex(seen)
         read = {}
-        for row, col, count, text in db.session.execute(statement):
+        for row, col, count, text in replica_session().execute(statement):
             lines = text.split("\n") if text else []
             if len(lines) != count:  # longer than the aggregate may be: read it row by row
-                lines = db.session.scalars(tile_lines_query(row, col)).all()
+                lines = replica_session().scalars(tile_lines_query(row, col)).all()
             read[tile_key(row, col)] = self._tile(row, lines)
         self.loads += 1
         for pair in missing:

@@ -15,6 +15,7 @@ from functools import partial
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.core.database import close_replica_session, replica_session
 from service.core.metrics import STATION_INDEX_REVISION
 from service.extensions import db
 from service.models import revisions
@@ -42,7 +43,7 @@ class StationIndexes:
 
     def for_request(self) -> StationIndex:
         if time.monotonic() - self._checked_at >= self.check_seconds:
-            index = self.at(revisions.current(revisions.STATIONS))
+            index = self.at(revisions.current(revisions.STATIONS, replica_session()))
             self._checked_at = time.monotonic()
             STATION_INDEX_REVISION.set(index.revision)  # the stalest worker's, at scrape
             return index
@@ -63,7 +64,8 @@ class StationIndexes:
         """The current index's successor at `revision`: without the tiles changed since,
         when the revisions between logged them all; else an empty one."""
         if index.revision >= 0:
-            changed = revisions.changed_parts(revisions.STATIONS, index.revision, revision)
+            changed = revisions.changed_parts(revisions.STATIONS, index.revision, revision,
+                                                 replica_session())
             if changed is not None:
                 return index.successor(revision, changed)
         return StationIndex(revision)
@@ -92,8 +94,8 @@ class StationIndexes:
             seen = None
             while not self._stopped.wait(max(self.check_seconds, 0.1)):
                 try:
-                    revision = revisions.current(revisions.STATIONS)
-                    db.session.rollback()
+                    revision = revisions.current(revisions.STATIONS, replica_session())
+                    replica_session().rollback()
                     index = self.at(revision)
                     if revision == seen and not index.complete:
                         index.read_all(keep_going=partial(self._wanted, index))
@@ -107,6 +109,7 @@ class StationIndexes:
                                 type(exc).__name__)
                 finally:
                     db.session.remove()
+                    close_replica_session()
 
 
 def indexes() -> StationIndexes:

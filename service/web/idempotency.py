@@ -1,21 +1,35 @@
-"""Idempotency-Key for every creating POST: a replay returns the first answer, creates nothing."""
+"""Idempotency-Key for every creating POST: a replay returns the first answer, creates nothing.
+
+The key is reserved inside the request's own database transaction, and the view's work and
+the stored answer are committed with it in one commit (the view's own commits only release a
+savepoint). So a reservation lives exactly as long as the request: if the process dies the
+database rolls it all back when the connection drops, and a retry with the same key proceeds
+at once. A concurrent request with the same key waits on the key's unique index (MariaDB: the
+row lock) and then replays the committed answer.
+
+SQLite (one writer, and an open transaction holds off the others' commits) commits the key
+up front instead, as a reservation that a killed process leaves behind for STALE_AFTER.
+"""
 
 import hashlib
 import logging
 from datetime import timedelta
 
 from flask import Flask, Response, g, request
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from service.core import clock
+from service.core.transactions import lost_lock_race
 from service.extensions import db
 from service.models.idempotency import IdempotentRequest
-from service.web.errors import abort
+from service.web.errors import abort, error_response
 from service.web.principal import principal_label
 
 HEADER = "Idempotency-Key"
-# A reservation older than this belongs to a request whose process died: take it over.
+# Reservations committed before the answer (by a release older than this one) that are older
+# than this belong to a request whose process died: take them over.
 STALE_AFTER = timedelta(minutes=2)
 log = logging.getLogger(__name__)
 
@@ -35,21 +49,55 @@ def _request_hash() -> str:
     return digest.hexdigest()
 
 
+def _close_request_transaction(commit: bool) -> None:
+    connection, transaction = g.pop("idempotency_transaction")
+    try:
+        db.session.remove()
+        if transaction.is_active:
+            transaction.commit() if commit else transaction.rollback()
+    finally:
+        connection.close()
+
+
+def _hold(principal: str, key: str, request_hash: str) -> bool:
+    """Insert the key in a new transaction that becomes this request's; False if taken."""
+    connection = db.engine.connect()
+    g.idempotency_transaction = (connection, connection.begin())
+    try:  # waits here while another live request holds the same key
+        result = connection.execute(insert(IdempotentRequest).values(
+            principal=principal, key=key, request_hash=request_hash, created_at=clock.now()))
+    except IntegrityError:
+        _close_request_transaction(commit=False)
+        return False
+    except OperationalError as exc:
+        _close_request_transaction(commit=False)
+        if lost_lock_race(exc):  # still held after the lock wait: the first is slow
+            abort(409, "request_in_progress", "相同的请求正在处理中，请稍后再试")
+        raise
+    g.idempotency_record_id = result.inserted_primary_key[0]
+    if connection.dialect.name == "sqlite":
+        # One writer at a time, and an open transaction blocks the others' commits: a held
+        # key would make every writer wait for this whole request, the WeChat token store's
+        # own connection among them. Commit the key now; a killed process leaves it for
+        # STALE_AFTER (SQLite serves one host; run several instances on MariaDB).
+        _close_request_transaction(commit=True)
+        return True
+    # The view's commits release a savepoint; the real commit comes with the answer.
+    db.session.remove()
+    db.session.registry.set(Session(bind=connection, join_transaction_mode="create_savepoint"))
+    return True
+
+
 def _reserve(principal: str, key: str, request_hash: str) -> IdempotentRequest | None:
-    """Insert the reservation, or return the existing record for this key."""
+    """Hold the key for this request, or return the committed record for it."""
     for _ in range(2):
-        try:
-            record = IdempotentRequest(principal=principal, key=key, request_hash=request_hash)
-            db.session.add(record)
-            db.session.commit()
-            g.idempotency_record_id = record.id
+        if _hold(principal, key, request_hash):
             return None
-        except IntegrityError:
-            db.session.rollback()
         existing = db.session.scalar(select(IdempotentRequest).where(
             IdempotentRequest.principal == principal, IdempotentRequest.key == key))
         if existing is None:
             continue
+        # A reservation committed without its answer by a release before this one.
         if existing.status_code is None and existing.created_at < clock.now() - STALE_AFTER:
             db.session.execute(delete(IdempotentRequest).where(
                 IdempotentRequest.id == existing.id, IdempotentRequest.status_code.is_(None)))
@@ -100,7 +148,20 @@ def init_app(app: Flask) -> None:
                 db.session.execute(delete(IdempotentRequest).where(
                     IdempotentRequest.id == record_id))
             db.session.commit()
-        except Exception:  # the answer is already decided; don't turn it into a 500
+            if "idempotency_transaction" in g:
+                _close_request_transaction(commit=True)
+        except Exception:
             db.session.rollback()
-            log.warning("could not store the idempotent response", exc_info=True)
+            if "idempotency_transaction" not in g:  # SQLite: the view has committed its work
+                log.warning("could not store the idempotent response", exc_info=True)
+                return response
+            log.exception("could not commit the idempotent request")
+            _close_request_transaction(commit=False)
+            # Nothing was kept; the client may retry with the same key.
+            return error_response(503, "commit_failed", "保存失败，请稍后重试")
         return response
+
+    @app.teardown_request
+    def roll_back_unanswered(_exc):
+        if "idempotency_transaction" in g:  # the request ended without an answer
+            _close_request_transaction(commit=False)

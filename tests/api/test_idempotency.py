@@ -66,3 +66,14 @@ def test_a_riders_retried_application_is_created_once(app, client, member, demo_
     assert retry.get_json() == first.get_json() and retry.get_json()["name"] == "王五"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(JoinApplication)) == 1
+
+
+def test_a_keyed_call_that_fetches_the_wechat_token_meanwhile(client, member, wechat_fake):
+    # The token store writes through a connection of its own while the request holds its
+    # key in its transaction: on SQLite (one writer) that must not wait for itself.
+    headers = {**member("phone-binder"), "Idempotency-Key": "bind-1"}
+    first = client.post("/api/v1/me/phone", json={"code": "phone-13912345678"}, headers=headers)
+    retry = client.post("/api/v1/me/phone", json={"code": "phone-13912345678"}, headers=headers)
+    assert first.status_code == 200, first.get_json()
+    assert retry.get_json() == first.get_json() and retry.headers["Idempotent-Replayed"] == "true"
+    assert wechat_fake.stable_token_calls == 1

@@ -12,6 +12,7 @@ from service.api.stations.schemas import (
     StationSchema,
     ViewportArgsSchema,
 )
+from service.core.database import replica_session
 from service.domain.errors import RuleViolation
 from service.domain.geo import check_in_china, to_gcj02
 from service.models.stations import SERVICE_BITS, Station
@@ -84,4 +85,5 @@ class StationDetail(MethodView):
     @errors(404)
     def get(self, station_id):
         """One station in full; closed stations and private rooms are not found."""
-        return search.public_station(station_id, options=[joinedload(Station.org)])
+        return search.public_station(station_id, options=[joinedload(Station.org)],
+                                     session=replica_session())
