@@ -29,9 +29,10 @@ _DETAIL_COLUMNS = (Station.id, Station.kind, Station.name, Station.address, Stat
                    Station.is_model)
 
 
-def public_station(station_id: int, options=()) -> Station:
-    """A station the public may see, or 404: closed ones and private rooms are not found."""
-    station = db.session.get(Station, station_id, options=list(options))
+def public_station(station_id: int, options=(), session=None) -> Station:
+    """A station the public may see, or 404: closed ones and private rooms are not found.
+    `session`: the replica's for a page that may lag a second; the primary's by default."""
+    station = (session or db.session).get(Station, station_id, options=list(options))
     if station is None or station.status == "closed" or (
             station.kind == MOTHER_BABY_ROOM and not station.is_public):
         abort(404, "station_not_found", "站点不存在或已关闭")

@@ -46,5 +46,7 @@ def instance_env(database_url, wechat_url, redis_url="", **extra) -> dict:
     """One instance's settings: the production config shape, on the shared servers."""
     return {"DATABASE_URL": database_url, "WECHAT_API_BASE": wechat_url,
             "REDIS_URL": redis_url, "SERVICE_ENV": "development", "GUNICORN_THREADS": "4",
+            # Behind the drill's nginx, as deployed: the client address from X-Forwarded-For.
+            "TRUSTED_PROXIES": "1",
             "LOGIN_RATE_LIMIT": "1000 per minute", "SUBMIT_RATE_LIMIT": "1000 per minute",
             **extra}
