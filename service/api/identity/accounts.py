@@ -37,7 +37,10 @@ class Accounts(MethodView):
     @blp.arguments(AccountQuerySchema, location="query")
     @blp.response(200, envelope(AccountSchema))
     def get(self, args):
-        """Staff accounts of the caller's subtree (or of `org_id`'s, inside it)."""
+        """列出所辖范围内的工作人员账号
+
+        范围为调用者所辖的组织树；传 `org_id` 时只列该组织（须在所辖范围内）的账号。
+        """
         org = get_scoped(Org, args["org_id"]) if "org_id" in args else None
         return paginate(accounts.account_query(current_admin(), org=org, q=args.get("q"),
                                                active=args.get("active")), args)
@@ -46,7 +49,10 @@ class Accounts(MethodView):
     @blp.arguments(AccountCreateSchema)
     @blp.response(201, AccountCreatedSchema)
     def post(self, data):
-        """Create a staff account in the subtree; its one-time password is shown only here."""
+        """在所辖范围内创建工作人员账号
+
+        账号的一次性密码只在本次应答中显示。
+        """
         org = get_scoped(Org, data["org_id"], write=True)
         account, initial = accounts.create_account(
             current_admin(), data["username"], org, data["roles"],
@@ -63,7 +69,10 @@ class AccountDetail(MethodView):
     @blp.response(200, AccountSchema)
     @errors(404, 409)
     def patch(self, data, account_id):
-        """Change name, roles or active state; roles or disabling end the account's sessions."""
+        """修改账号的姓名、角色或启用状态
+
+        修改角色或停用账号时，该账号的所有登录会话随即失效。
+        """
         account = get_scoped(Admin, account_id, write=True)
         accounts.update_account(current_admin(), account, data)
         db.session.commit()
@@ -76,7 +85,10 @@ class AccountPasswordReset(MethodView):
     @blp.response(200, InitialPasswordSchema)
     @errors(404)
     def post(self, account_id):
-        """A one-time password, to be changed at the next sign-in; ends every session."""
+        """将账号密码重置为一次性密码
+
+        该密码须在下次登录时修改；账号的所有登录会话随即失效。
+        """
         account = get_scoped(Admin, account_id, write=True)
         initial = accounts.reset_password(current_admin(), account)
         db.session.commit()
@@ -91,7 +103,10 @@ class OwnPassword(MethodView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, data):
-        """Change the caller's password; every other session of the account ends."""
+        """修改本人密码
+
+        除当前会话外，该账号的其他登录会话全部失效。
+        """
         accounts.change_own_password(current_admin(pending_password_ok=True),
                                      data["old_password"], data["new_password"],
                                      read_claims().session)
@@ -103,6 +118,9 @@ class LogOutEverywhere(MethodView):
     @member_required
     @blp.response(204)
     def post(self):
-        """End every token of the caller's account, this one included."""
+        """退出所有登录
+
+        使本人账号的全部令牌失效，包括当前这一个。
+        """
         accounts.log_out_everywhere(current_user())
         db.session.commit()

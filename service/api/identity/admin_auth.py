@@ -23,7 +23,10 @@ class AdminLogin(MethodView):
     @blp.response(200, AdminLoginResultSchema)
     @errors(401, 429)
     def post(self, credentials):
-        """Sign in with username and password; returns a bearer token."""
+        """用用户名和密码登录
+
+        成功后返回 bearer 令牌。
+        """
         admin = authenticate(credentials["username"], credentials["password"], client_address())
         admin.last_login_at = clock.now()
         db.session.commit()

@@ -18,5 +18,8 @@ class AuditLog(MethodView):
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, envelope(AuditEntrySchema))
     def get(self, args):
-        """Audit entries of the caller's subtree, newest first."""
+        """查询所辖范围内的审计日志
+
+        范围为调用者所辖的组织树，最新的在前。
+        """
         return paginate(audit.entries_in_scope(current_admin(), args), args)

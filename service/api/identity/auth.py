@@ -20,7 +20,10 @@ class WeChatLogin(MethodView):
     @blp.response(200, MemberLoginResultSchema)
     @errors(401, 429)
     def post(self, data):
-        """Exchange a wx.login code for a member token."""
+        """用微信登录凭证换取会员令牌
+
+        凭证即小程序 wx.login 返回的 code。
+        """
         user = sign_in(data["code"])
         db.session.commit()
         token, expires_in = issue_token(MEMBER, user.id, user.token_version)

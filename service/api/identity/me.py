@@ -16,7 +16,10 @@ class Me(MethodView):
     @member_required
     @blp.response(200, MeSchema)
     def get(self):
-        """The current user, phone masked, with membership if any."""
+        """获取当前用户信息
+
+        手机号脱敏显示；已入会的附带会籍信息。
+        """
         return describe(current_user())
 
 
@@ -26,7 +29,10 @@ class MyPhone(MethodView):
     @blp.arguments(CodeSchema)
     @blp.response(200, PhoneSchema)
     def post(self, data):
-        """Bind the phone number from a getPhoneNumber code."""
+        """绑定手机号
+
+        用 getPhoneNumber 返回的 code 绑定微信手机号。
+        """
         phone = bind_phone(current_user(), data["code"])
         db.session.commit()
         return {"phone": phone}

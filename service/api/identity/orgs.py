@@ -22,7 +22,10 @@ class Orgs(MethodView):
     @blp.arguments(OrgQuerySchema, location="query")
     @blp.response(200, envelope(OrgSchema))
     def get(self, args):
-        """Orgs in the caller's subtree."""
+        """列出所辖范围内的组织
+
+        返回调用者所辖组织树内的组织。
+        """
         query = select(Org).where(Org.id.in_(scope_org_ids())).order_by(Org.path)
         if "kind" in args:
             query = query.where(Org.kind == args["kind"])
@@ -37,7 +40,10 @@ class Orgs(MethodView):
     @blp.response(201, OrgSchema)
     @errors(404, 409, 422)
     def post(self, data):
-        """Create an org below one in the caller's subtree."""
+        """创建下级组织
+
+        新组织的上级须是调用者所辖范围内的组织。
+        """
         parent = get_scoped(Org, data["parent_id"], write=True)
         org = create_org(data, parent, current_admin())
         audit.record("org.create", object_type="org", object_id=org.id, org_id=org.id)
@@ -51,7 +57,7 @@ class OrgDetail(MethodView):
     @blp.response(200, OrgSchema)
     @errors(404)
     def get(self, org_id):
-        """One org of the caller's subtree."""
+        """查看所辖范围内的一个组织"""
         return get_scoped(Org, org_id)
 
     @admin_required("org_admin")
@@ -59,7 +65,7 @@ class OrgDetail(MethodView):
     @blp.response(200, OrgSchema)
     @errors(404)
     def patch(self, data, org_id):
-        """Change an org's name, district or joining settings."""
+        """修改组织的名称、所属区县或入会设置"""
         org = get_scoped(Org, org_id, write=True)
         update_org(org, data, current_admin())
         audit.record("org.update", object_type="org", object_id=org.id, org_id=org.id,

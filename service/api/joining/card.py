@@ -16,5 +16,8 @@ class MyMemberCard(MethodView):
     @blp.response(200, MemberCardSchema)
     @errors(404)
     def get(self):
-        """My electronic member card, with a fresh short-lived code for staff to check."""
+        """获取我的电子会员卡
+
+        附带新生成的短时效校验码，供工作人员核验。
+        """
         return member_card(current_user())

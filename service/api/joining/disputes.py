@@ -30,7 +30,10 @@ class JoinDisputes(MethodView):
     @blp.arguments(JoinDisputeQuerySchema, location="query")
     @blp.response(200, envelope(JoinDisputeSchema))
     def get(self, args):
-        """Disputes held by an org of the caller's subtree, newest first."""
+        """列出身份争议
+
+        列出持有方为所辖范围内组织的身份争议，最新的在前。
+        """
         return paginate(disputes_query(args), args)
 
 
@@ -40,7 +43,10 @@ class JoinDisputeItem(MethodView):
     @blp.response(200, JoinDisputeSchema)
     @errors(404)
     def get(self, dispute_id):
-        """One dispute: the claimant and the holder, numbers masked."""
+        """查看一条身份争议
+
+        包含申诉人与持有方的信息，证件号和手机号均脱敏显示。
+        """
         return _scoped(dispute_id)
 
 
@@ -51,7 +57,10 @@ class JoinDisputeResolve(MethodView):
     @blp.response(200, JoinDisputeSchema)
     @errors(404, 409)
     def post(self, data, dispute_id):
-        """`move`: the membership (or live application) goes to the claimant; `reject`."""
+        """处理身份争议
+
+        `move`：会籍（或进行中的入会申请）转给申诉人；`reject`：驳回申诉。
+        """
         dispute = _scoped(dispute_id, write=True)
         resolve(dispute, current_admin(), data["decision"], data["note"])
         audit.record(f"join.dispute_{data['decision']}", object_type="join_dispute",

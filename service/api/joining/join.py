@@ -30,7 +30,10 @@ class JoinScene(MethodView):
     @blp.response(200, JoinSceneSchema)
     @errors(404)
     def get(self, scene):
-        """What a scanned join code leads to; counts the scan. No token needed."""
+        """查询入会码扫码后的去向
+
+        返回扫码后进入的入会信息，并计入一次扫码；无需令牌。
+        """
         body = scan_scene(scene)
         db.session.commit()
         return body
@@ -44,7 +47,10 @@ class MyJoinApplications(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, envelope(JoinApplicationSchema))
     def get(self, args):
-        """My applications, newest first."""
+        """我的入会申请
+
+        最新的在前。
+        """
         query = (select(JoinApplication)
                  .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member))
                  .where(JoinApplication.user_id == current_user().id)
@@ -58,10 +64,12 @@ class MyJoinApplications(MethodView):
                       description="该身份证号码已由其他微信账号持有：申请（status=disputed）待工会核实")
     @errors(403, 409)
     def post(self, data):
-        """Apply to join: pending review, or a member at once where the org auto-approves.
+        """提交入会申请
 
-        When another account already holds the ID number, the application is kept as a
-        claim for the union to check (202, status `disputed`); the answer names no union.
+        申请进入待审核；若组织设为自动通过，则立即成为会员。
+
+        若该身份证号已被其他账号占用，申请将作为申诉保留，交由工会核实
+        （返回 202，`status` 为 `disputed`）；应答中不透露是哪个工会。
         """
         user = current_user()
 

@@ -25,7 +25,10 @@ class OrgJoinCodes(MethodView):
     @blp.response(200, envelope(JoinCodeSchema))
     @errors(404)
     def get(self, args, org_id):
-        """The org's join codes with scans, applications and joins per code."""
+        """列出组织的入会码
+
+        每个入会码附带扫码数、申请数和入会数。
+        """
         org = get_scoped(Org, org_id)
         page = paginate(select(JoinCode).where(JoinCode.org_id == org.id)
                         .order_by(JoinCode.id.desc()), args)
@@ -36,7 +39,10 @@ class OrgJoinCodes(MethodView):
     @blp.response(201, JoinCodeSchema)
     @errors(404, 409)
     def post(self, data, org_id):
-        """Make a join code for a channel; the image is fetched from WeChat once, now."""
+        """为某个渠道生成入会码
+
+        二维码图片在此时从微信获取，仅获取这一次。
+        """
         org = get_scoped(Org, org_id, write=True)
         body = add_join_code(org, data["label"], current_admin())
         db.session.commit()
@@ -50,7 +56,10 @@ class JoinCodeDetail(MethodView):
     @blp.response(200, JoinCodeSchema)
     @errors(404)
     def patch(self, data, join_code_id):
-        """Rename a code or switch it off (a disabled code answers scans with 404)."""
+        """重命名或停用入会码
+
+        已停用的入会码被扫描时返回 404。
+        """
         code = get_scoped(JoinCode, join_code_id, write=True)
         body = change_join_code(code, data)
         db.session.commit()
@@ -63,7 +72,10 @@ class JoinCodeImage(MethodView):
     @blp.response(200, content_type="image/png", description="小程序码图片（PNG或JPEG）")
     @errors(404)
     def get(self, join_code_id):
-        """The code image as WeChat made it, from the database."""
+        """获取入会码图片
+
+        即微信生成的原图，从数据库读取。
+        """
         code = get_scoped(JoinCode, join_code_id)
         mimetype = image_type(code.image)
         response = Response(code.image, mimetype=mimetype)

@@ -33,7 +33,10 @@ class JoinReviewQueue(MethodView):
     @blp.response(200, envelope(JoinApplicationReviewSchema))
     @errors(404)
     def get(self, args):
-        """Applications in the caller's subtree, newest first, with filters."""
+        """入会申请审核列表
+
+        列出所辖范围内的入会申请，最新的在前，支持筛选。
+        """
         query = (select(JoinApplication)
                  .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
                           selectinload(JoinApplication.join_code))
@@ -52,7 +55,7 @@ class JoinReviewItem(MethodView):
     @blp.response(200, JoinApplicationReviewSchema)
     @errors(404)
     def get(self, application_id):
-        """One application of the caller's subtree."""
+        """查看所辖范围内的一条入会申请"""
         return get_scoped(JoinApplication, application_id)
 
 
@@ -62,7 +65,10 @@ class JoinApprove(MethodView):
     @blp.response(200, JoinDecisionSchema)
     @errors(404, 409)
     def post(self, application_id):
-        """Approve: the applicant becomes a member with a number and is notified."""
+        """通过入会申请
+
+        申请人成为会员并获得会员编号，同时收到通知。
+        """
         application = get_scoped(JoinApplication, application_id, write=True)
         body = approve_application(application, current_admin())
         db.session.commit()
@@ -76,7 +82,10 @@ class JoinReject(MethodView):
     @blp.response(200, JoinDecisionSchema)
     @errors(404, 409)
     def post(self, data, application_id):
-        """Reject with a reason; the applicant is notified and may apply again."""
+        """驳回入会申请
+
+        须填写理由；申请人会收到通知，并可重新申请。
+        """
         application = get_scoped(JoinApplication, application_id, write=True)
         body = reject_application(application, current_admin(), data["reason"])
         db.session.commit()
@@ -90,7 +99,7 @@ class JoinUnbindAccount(MethodView):
     @blp.response(204)
     @errors(404, 409)
     def post(self, data, application_id):
-        """Free the applicant's WeChat account from this application's ID number."""
+        """解除申请人微信账号与本申请身份证号的绑定"""
         application = get_scoped(JoinApplication, application_id, write=True)
         unbind_applicant(application, data["reason"])
         db.session.commit()

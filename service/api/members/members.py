@@ -42,7 +42,10 @@ class Members(MethodView):
     @blp.response(200, envelope(MemberSchema))
     @errors(404)
     def get(self, args):
-        """Members of the caller's subtree, newest first; ID and phone masked."""
+        """会员列表
+
+        列出所辖范围内的会员，最新的在前；身份证号和手机号脱敏显示。
+        """
         query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
         query = common_filters(query, Member, Member.person_index, Member.joined_at, args)
         db.session.commit()  # the audit entry of an exact lookup
@@ -59,7 +62,10 @@ class MemberExport(MethodView):
                   "spreadsheetml.sheet", description="会员名册（xlsx）")
     @errors(404)
     def get(self, args):
-        """The roster as xlsx, streamed; full ID and phone numbers need org_admin and a reason."""
+        """导出会员名册（xlsx）
+
+        以流式下载；导出完整的身份证号和手机号需要 org_admin 角色并填写理由。
+        """
         admin = current_admin()
         if args["full"] and not has_role(admin, "org_admin"):
             abort(403, "role_required", "导出完整身份证号码和手机号码需要组织管理员权限")
@@ -85,7 +91,10 @@ class MemberDetail(MethodView):
     @blp.response(200, MemberDetailSchema)
     @errors(404)
     def get(self, member_id):
-        """One member with the history of transfers."""
+        """查看会员详情
+
+        包含会籍转移记录。
+        """
         return get_scoped(Member, member_id)
 
 
@@ -96,7 +105,10 @@ class MemberTransferView(MethodView):
     @blp.response(200, MemberDetailSchema)
     @errors(404, 409)
     def post(self, data, member_id):
-        """Move a member to another org (会籍转移); both must be in the caller's subtree."""
+        """会籍转移
+
+        将会员转到另一个组织；转出和转入组织都须在调用者所辖范围内。
+        """
         member = get_scoped(Member, member_id, write=True)
         target = get_scoped(Org, data["to_org_id"], write=True)
         move_member(member, target, data["reason"], current_admin())
@@ -111,5 +123,8 @@ class MemberCardCheck(MethodView):
     @blp.response(200, MemberCardHolderSchema)
     @errors(404)
     def post(self, data):
-        """Check the code on a member's electronic card (any staff, any org)."""
+        """核验会员电子会员卡上的校验码
+
+        任何工作人员均可核验，不限组织。
+        """
         return read_card_code(data["verify_code"])

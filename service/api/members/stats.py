@@ -19,6 +19,9 @@ class StatsOverview(MethodView):
     @blp.response(200, StatsOverviewSchema)
     @errors(404)
     def get(self, args):
-        """Members and applications by occupation group, by org and by month."""
+        """会员与入会申请统计
+
+        按职业群体、组织和月份统计会员数和入会申请数。
+        """
         root = get_scoped(Org, args["org_id"]) if "org_id" in args else current_admin().org
         return {"org": org_brief(root), **membership_overview(root)}

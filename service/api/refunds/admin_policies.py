@@ -18,7 +18,10 @@ class AdminPolicies(MethodView):
     @blp.response(201, RefundPolicySchema)
     @errors(409)
     def post(self, data):
-        """Add a policy for a period that no other policy covers."""
+        """新增返还政策
+
+        政策的适用期间不得与其他政策重叠。
+        """
         policy = create_policy(data, current_admin())
         db.session.commit()
         return policy
@@ -31,7 +34,10 @@ class AdminPolicyDetail(MethodView):
     @blp.response(200, RefundPolicySchema)
     @errors(404, 409)
     def patch(self, data, policy_id):
-        """Change a policy; the audit log keeps the values before and after."""
+        """修改返还政策
+
+        审计日志会记录修改前后的值。
+        """
         policy = change_policy(policy_id, data, current_admin())
         db.session.commit()
         return policy

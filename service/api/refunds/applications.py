@@ -39,7 +39,10 @@ class Applications(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, envelope(RefundApplicationItemSchema))
     def get(self, args):
-        """The caller's applications, newest first."""
+        """我的返还申请
+
+        列出调用者的申请，最新的在前。
+        """
         query = (select(RefundApplication)
                  .where(RefundApplication.user_id == current_user().id)
                  .order_by(RefundApplication.id.desc()))
@@ -51,7 +54,10 @@ class Applications(MethodView):
     @blp.response(201, RefundApplicationSchema)
     @errors(404, 409)
     def post(self, data):
-        """Start a draft for one enterprise and year; eligibility and amount are computed."""
+        """创建返还申请草稿
+
+        针对一家企业和一个年度创建草稿；系统自动计算是否符合条件及返还金额。
+        """
         application = start_application(data)
         db.session.commit()
         return application
@@ -63,7 +69,10 @@ class ApplicationDetail(MethodView):
     @blp.response(200, RefundApplicationSchema)
     @errors(404)
     def get(self, application_id):
-        """One of the caller's applications, with files and status history."""
+        """查看我的一条返还申请
+
+        包含附件和状态变更记录。
+        """
         return own_application(application_id)
 
     @member_required
@@ -71,7 +80,10 @@ class ApplicationDetail(MethodView):
     @blp.response(200, RefundApplicationSchema)
     @errors(404, 409)
     def patch(self, data, application_id):
-        """Correct the paid amount of a draft or a rejected application."""
+        """更正实缴金额
+
+        仅限草稿或已驳回的申请。
+        """
         application = correct_paid_amount(application_id, data["paid_fen"])
         db.session.commit()
         return application
@@ -83,7 +95,10 @@ class SubmitApplication(MethodView):
     @blp.response(200, RefundApplicationSchema)
     @errors(404, 409, 422)
     def post(self, application_id):
-        """Send the application to the district union for review."""
+        """提交申请
+
+        将申请提交给区县总工会审核。
+        """
         application = submit(application_id)
         db.session.commit()
         return application
@@ -97,9 +112,11 @@ class Attachments(MethodView):
     @blp.response(201, RefundAttachmentSchema)
     @errors(404, 409, 413, 415)
     def post(self, data, application_id):
-        """Upload a receipt, licence or certificate: JPEG, PNG or PDF, at most 10 MB.
+        """上传附件
 
-        At most 20 files and 50 MB in all per application (409 / 413).
+        可上传票据、营业执照或证书：JPEG、PNG 或 PDF，单个不超过 10 MB。
+
+        每个申请最多 20 个文件、合计不超过 50 MB（超出分别返回 409 / 413）。
         """
         application = application_taking_files(application_id)
         room = files.room_left(application)
@@ -116,14 +133,17 @@ class AttachmentFile(MethodView):
     @blp.response(200, description="文件内容（JPEG、PNG或PDF）", content_type="application/pdf")
     @errors(404)
     def get(self, application_id, attachment_id):
-        """Download one of the caller's files."""
+        """下载我的一个附件"""
         return files.serve(owned_attachment(application_id, attachment_id))
 
     @member_required
     @blp.response(204)
     @errors(404, 409)
     def delete(self, application_id, attachment_id):
-        """Remove a file from a draft or a rejected application."""
+        """删除附件
+
+        仅限草稿或已驳回的申请。
+        """
         name = remove_attachment(application_id, attachment_id)
         db.session.commit()
         files.remove(name)

@@ -24,7 +24,10 @@ class ClaimList(MethodView):
     @blp.arguments(EnterpriseClaimQuerySchema, location="query")
     @blp.response(200, envelope(EnterpriseClaimAdminSchema))
     def get(self, args):
-        """Claims to enterprises of the caller's subtree (`status=pending` for the queue)."""
+        """企业认领列表
+
+        列出对所辖范围内企业的认领（传 `status=pending` 即为待审队列）。
+        """
         return paginate(claims.claims_in_scope(args.get("status")), args)
 
 
@@ -34,7 +37,10 @@ class ClaimLicence(MethodView):
     @blp.response(200, description="营业执照（JPEG、PNG或PDF）", content_type="application/pdf")
     @errors(404)
     def get(self, claim_id):
-        """The claimant's business licence (audited)."""
+        """查看认领人的营业执照
+
+        查看操作记入审计日志。
+        """
         response = claims.licence_download(claims.scoped_claim(claim_id))
         db.session.commit()
         return response
@@ -54,7 +60,10 @@ class ClaimApprove(MethodView):
     @blp.response(200, EnterpriseClaimAdminSchema)
     @errors(404, 409)
     def post(self, data, claim_id):
-        """Move the enterprise (and its applications) to the claimant's account, audited."""
+        """通过企业认领
+
+        将企业（及其返还申请）转到认领人账号下，操作记入审计日志。
+        """
         return _decide("approve", data, claim_id)
 
 
@@ -65,5 +74,8 @@ class ClaimReject(MethodView):
     @blp.response(200, EnterpriseClaimAdminSchema)
     @errors(404, 409)
     def post(self, data, claim_id):
-        """Reject the claim with a reason; the enterprise stays where it is, audited."""
+        """驳回企业认领
+
+        须填写理由；企业仍归原账号，操作记入审计日志。
+        """
         return _decide("reject", data, claim_id)

@@ -19,7 +19,10 @@ class EnterpriseClaims(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, envelope(EnterpriseClaimSchema))
     def get(self, args):
-        """The claims the caller filed, newest first."""
+        """我提交的企业认领
+
+        最新的在前。
+        """
         return paginate(claims.own_claims(current_user()), args)
 
     @limit_submissions
@@ -27,9 +30,10 @@ class EnterpriseClaims(MethodView):
     @blp.arguments(EnterpriseClaimInSchema, location="multipart")
     @blp.response(201, EnterpriseClaimSchema)
     def post(self, data):
-        """Claim a credit code another account registered, with the business licence.
+        """认领已被其他账号登记的企业
 
-        Staff of the enterprise's district check the licence and move the enterprise to
-        the caller's account, or reject the claim.
+        凭营业执照认领其他账号已登记的统一社会信用代码。
+
+        由企业所在区县的工作人员核验营业执照后，将企业转到调用者账号下，或驳回认领。
         """
         return claims.file_claim(current_user(), data["uscc"], data["file"], data.get("note"))

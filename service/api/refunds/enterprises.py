@@ -37,7 +37,7 @@ class Enterprises(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, envelope(RefundEnterpriseSchema))
     def get(self, args):
-        """The enterprises the caller registered."""
+        """我登记的企业"""
         query = (select(Enterprise).where(Enterprise.user_id == current_user().id)
                  .order_by(Enterprise.id.desc()))
         return paginate(query, args)
@@ -48,10 +48,12 @@ class Enterprises(MethodView):
     @blp.response(201, RefundEnterpriseSchema)
     @errors(409, 429)
     def post(self, data):
-        """Register an enterprise and its grassroots union; the size class is computed.
+        """登记企业及其基层工会
 
-        At most ENTERPRISES_PER_ACCOUNT (3) per account, and ENTERPRISE_RATE_LIMIT per
-        account; a code another account holds can be claimed (`/enterprise-claims`).
+        企业规模类别由系统计算。
+
+        每个账号最多登记 ENTERPRISES_PER_ACCOUNT（3）家，并受每账号 ENTERPRISE_RATE_LIMIT
+        频率限制；统一社会信用代码已被其他账号占用时，可以发起认领（`/enterprise-claims`）。
         """
         enterprise = enterprises.register_enterprise(current_user(), data)
         _commit_unique()
@@ -64,7 +66,7 @@ class EnterpriseDetail(MethodView):
     @blp.response(200, RefundEnterpriseSchema)
     @errors(404)
     def get(self, enterprise_id):
-        """One of the caller's enterprises."""
+        """查看我的一家企业"""
         return own_enterprise(enterprise_id)
 
     @member_required
@@ -72,7 +74,10 @@ class EnterpriseDetail(MethodView):
     @blp.response(200, RefundEnterpriseSchema)
     @errors(404, 409)
     def patch(self, data, enterprise_id):
-        """Correct the registration; not while an application is with staff."""
+        """更正企业登记信息
+
+        有申请正在由工作人员处理时不可修改。
+        """
         enterprise = enterprises.change_enterprise(own_enterprise(enterprise_id), data)
         _commit_unique()
         return enterprise

@@ -21,7 +21,10 @@ class LedgerExport(MethodView):
     @blp.arguments(RefundLedgerQuerySchema, location="query")
     @blp.response(200, description="经费返还台账（xlsx，末行为合计）", content_type=XLSX_MIME)
     def get(self, args):
-        """The ledger of the caller's scope as xlsx, with a totals row (audited)."""
+        """导出返还台账（xlsx）
+
+        范围为调用者的管辖范围，附合计行；导出操作记入审计日志。
+        """
         rows = LedgerRows(args)
         response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
                                  "经费返还台账", HEADER, rows, rows.footer)
@@ -40,5 +43,8 @@ class LedgerOverview(MethodView):
     @blp.arguments(RefundLedgerQuerySchema, location="query")
     @blp.response(200, RefundOverviewSchema)
     def get(self, args):
-        """Counts and amounts by status and by district within the caller's scope."""
+        """返还统计概览
+
+        在调用者管辖范围内，按状态和区县统计申请数与金额。
+        """
         return overview(args)

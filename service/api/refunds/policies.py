@@ -17,5 +17,8 @@ class Policies(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, envelope(RefundPolicySchema))
     def get(self, args):
-        """The refund policies, newest period first."""
+        """返还政策列表
+
+        按政策期间由新到旧排列。
+        """
         return paginate(select(RefundPolicy).order_by(RefundPolicy.period_start.desc()), args)

@@ -38,7 +38,10 @@ class ReviewList(MethodView):
     @blp.arguments(RefundAdminQuerySchema, location="query")
     @blp.response(200, envelope(RefundApplicationItemSchema))
     def get(self, args):
-        """Declared applications of the caller's subtree, newest first."""
+        """返还申请审核列表
+
+        列出所辖范围内已申报的申请，最新的在前。
+        """
         query = filtered(select(RefundApplication), args).order_by(RefundApplication.id.desc())
         return paginate(query, args)
 
@@ -49,7 +52,10 @@ class ReviewDetail(MethodView):
     @blp.response(200, RefundAdminApplicationSchema)
     @errors(404)
     def get(self, application_id):
-        """One application with its enterprise, files and history."""
+        """查看一条返还申请
+
+        包含所属企业、附件和状态变更记录。
+        """
         return declared_application(application_id)
 
 
@@ -60,7 +66,10 @@ class Review(MethodView):
     @blp.response(200, RefundAdminApplicationSchema)
     @errors(404, 409)
     def post(self, data, application_id):
-        """Approve, or reject with a note the applicant can act on."""
+        """审核返还申请
+
+        通过；或驳回并附上申请人可据以改正的说明。
+        """
         application = declared_application(application_id, write=True)
         decide(application, data["decision"], data["note"])
         db.session.commit()
@@ -74,7 +83,10 @@ class Pay(MethodView):
     @blp.response(200, RefundAdminApplicationSchema)
     @errors(404, 409)
     def post(self, data, application_id):
-        """Record the payment into the union's account: voucher, date and amount."""
+        """登记拨付
+
+        记录拨入工会账户的款项：凭证、日期和金额。
+        """
         application = declared_application(application_id, write=True)
         record_payment(application, data)
         db.session.commit()
@@ -87,7 +99,10 @@ class ReviewAttachment(MethodView):
     @blp.response(200, description="文件内容（JPEG、PNG或PDF）", content_type="application/pdf")
     @errors(404)
     def get(self, application_id, attachment_id):
-        """Download a file of an application in scope (recorded in the audit log)."""
+        """下载申请附件
+
+        限管辖范围内的申请；下载操作记入审计日志。
+        """
         application = declared_application(application_id)
         attachment = read_attachment(application, attachment_id)
         db.session.commit()
@@ -101,7 +116,10 @@ class BankAccount(MethodView):
     @blp.response(200, RefundBankAccountSchema)
     @errors(404)
     def get(self, args, application_id):
-        """The union's full bank account for paying, with the reason recorded."""
+        """查看工会完整银行账号
+
+        用于拨付；须填写理由，理由会被记录。
+        """
         application = declared_application(application_id)
         enterprise = read_bank_account(application, args["reason"])
         db.session.commit()

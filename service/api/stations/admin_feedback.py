@@ -25,7 +25,10 @@ class FeedbackList(MethodView):
     @blp.arguments(StationFeedbackQuerySchema, location="query")
     @blp.response(200, envelope(StationFeedbackSchema))
     def get(self, args):
-        """Feedback on the stations of the caller's subtree, newest first."""
+        """站点反馈列表
+
+        列出所辖范围内站点收到的反馈，最新的在前。
+        """
         return paginate(feedback_in_scope(args), args)
 
 
@@ -36,7 +39,10 @@ class FeedbackResolve(MethodView):
     @blp.response(200, StationFeedbackSchema)
     @errors(404, 409)
     def post(self, data, feedback_id):
-        """Mark feedback handled, with a note (held feedback included)."""
+        """将反馈标记为已处理
+
+        须附处理说明（被暂扣、状态为 `held` 的反馈也可处理）。
+        """
         feedback = get_scoped(StationFeedback, feedback_id, write=True,
                               org_of=lambda item: item.station.org)
         resolve_feedback(feedback, current_admin(), data["note"])

@@ -27,7 +27,10 @@ class Stations(MethodView):
     @blp.response(200, envelope(StationSchema))
     @errors(404)
     def get(self, args):
-        """Stations of the caller's subtree (any status), newest first."""
+        """站点台账列表
+
+        列出所辖范围内的站点（不限状态），最新的在前。
+        """
         return paginate(stations_in_scope(args), args)
 
     @admin_required(ROLE)
@@ -35,7 +38,10 @@ class Stations(MethodView):
     @blp.response(201, StationSchema)
     @errors(404, 409)
     def post(self, data):
-        """Add a station to an org of the caller's subtree (the caller's own by default)."""
+        """新增站点
+
+        站点归属所辖范围内的某个组织（默认为调用者本人所在的组织）。
+        """
         station = add_station(data)
         db.session.commit()
         return station
@@ -47,7 +53,10 @@ class StationLedgerEntry(MethodView):
     @blp.response(200, StationSchema)
     @errors(404)
     def get(self, station_id):
-        """One station of the caller's subtree, whatever its status."""
+        """查看所辖范围内的一个站点
+
+        不论站点处于何种状态。
+        """
         return get_scoped(Station, station_id)
 
     @admin_required(ROLE)
@@ -55,7 +64,10 @@ class StationLedgerEntry(MethodView):
     @blp.response(200, StationSchema)
     @errors(404, 409)
     def patch(self, data, station_id):
-        """Change the fields given; lat and lng go together (with `coord`)."""
+        """修改站点
+
+        只修改传入的字段；`lat` 与 `lng` 须同时提供（并附 `coord`）。
+        """
         station = change_station(station_id, data)
         db.session.commit()
         return station
@@ -64,6 +76,9 @@ class StationLedgerEntry(MethodView):
     @blp.response(204)
     @errors(404)
     def delete(self, station_id):
-        """Close a station: it leaves the map but stays in the ledger with its feedback."""
+        """关闭站点
+
+        站点从地图上撤下，但连同其反馈保留在台账中。
+        """
         close_station(station_id)
         db.session.commit()

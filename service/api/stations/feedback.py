@@ -25,7 +25,10 @@ class FeedbackSubmit(MethodView):
     @blp.response(201, StationFeedbackSchema)
     @errors(404)
     def post(self, data, station_id):
-        """Report that a station is closed, misplaced, wrong, or praise it."""
+        """提交站点反馈
+
+        反映站点已关闭、位置不准、信息有误，或给予好评。
+        """
         user = current_user()
         station = search.public_station(station_id)
         feedback = submit_feedback(user, station, data["type"], data["content"])

@@ -44,14 +44,16 @@ class Nearby(MethodView):
     @blp.arguments(NearbyArgsSchema, location="query")
     @blp.response(200, NearbyResultSchema)
     def get(self, args):
-        """The nearest open stations (true distance), filtered by kind, services, open now.
+        """查找附近站点
 
-        Only open stations, and mother-baby rooms only when open to the public. `open_now`
-        is computed in Asia/Shanghai; `open_now=true` keeps only the open ones. `total` is
-        the number of items returned (a nearest-N answer, not a page).
+        按实际距离返回最近的开放站点，可按类型、服务项目和当前是否开放筛选。
 
-        The answer is written from the station index's parts (service/stations/index.py)
-        in the shape of NearbyResultSchema: the busiest route skips a generic serializer.
+        只返回开放的站点，母婴室仅在对公众开放时返回。
+        `open_now` 按 Asia/Shanghai 时间计算；`open_now=true` 时只保留当前开放的站点。
+        `total` 为返回的条数（这是最近 N 个的结果，不是分页）。
+
+        应答直接由站点索引的各部分（service/stations/index.py）
+        按 NearbyResultSchema 的结构写出：这条最繁忙的路由不经过通用的序列化。
         """
         try:
             check_in_china(args["lat"], args["lng"])
@@ -69,10 +71,11 @@ class Viewport(MethodView):
     @blp.arguments(ViewportArgsSchema, location="query")
     @blp.response(200, envelope(StationPinSchema))
     def get(self, args):
-        """Stations in the map viewport, at most 500 (those nearest its centre).
+        """查询地图视野内的站点
 
-        `total` is the true number of stations in the viewport; when it exceeds
-        `page_size` (the cap), zoom in to see the others.
+        最多返回 500 个（取离视野中心最近的）。
+
+        `total` 为视野内站点的实际数量；超过 `page_size`（即上限）时，放大地图可查看其余站点。
         """
         bbox = parse_bbox(args["bbox"])
         items, total = search.viewport(bbox, kinds=args["kind"])
@@ -84,6 +87,9 @@ class StationDetail(MethodView):
     @blp.response(200, StationSchema)
     @errors(404)
     def get(self, station_id):
-        """One station in full; closed stations and private rooms are not found."""
+        """查看站点详情
+
+        返回站点的完整信息；已关闭的站点和不对外开放的母婴室视为不存在。
+        """
         return search.public_station(station_id, options=[joinedload(Station.org)],
                                      session=replica_session())

@@ -23,15 +23,15 @@ class StationImport(MethodView):
     @blp.response(200, StationImportResultSchema)
     @errors(409, 413, 422)
     def post(self, files):
-        """Import an xlsx or csv ledger; bad rows are reported, good rows are saved.
+        """导入站点台账（xlsx 或 csv）
 
-        A file past the caps (20,000 rows, blank ones included; 100 columns; its unpacked
-        size and compression ratio) or the time budget is refused whole with 413/422, and
-        nothing of it is saved.
+        有问题的行会列出，没有问题的行会保存。
 
-        Rows are independent: a row with any problem changes nothing and is listed in
-        `errors` (row number as in the sheet, header = 1; column name; message), the others
-        are created or updated by 编号. Everything is committed at the end, together.
+        文件超出上限（20,000 行，含空行；100 列；解压后的大小和压缩比）或超出处理时限时，
+        整个文件被拒绝，返回 413/422，其中任何内容都不保存。
+
+        各行相互独立：有任何问题的行不做任何更改，并列入 `errors`（行号与表格一致，
+        表头为第 1 行；列名；提示信息），其余行按 编号 新建或更新。全部处理完后统一提交。
         """
         report = import_upload(files["file"], current_admin())
         db.session.commit()
@@ -43,7 +43,10 @@ class StationImportTemplate(MethodView):
     @admin_required("station_manager")
     @blp.response(200, content_type=XLSX_MIME)
     def get(self):
-        """The xlsx template: the header row to fill under, how to fill it, an example."""
+        """下载 xlsx 导入模板
+
+        包含待填写的表头行、填写说明和一个示例。
+        """
         response = Response(template_workbook(), mimetype=XLSX_MIME)
         response.headers["Content-Disposition"] = (
             "attachment; filename=\"station-template.xlsx\"; "
