@@ -18,7 +18,12 @@ import socket
 from collections import Counter
 from urllib.parse import urlsplit
 
-from service.config import DEFAULT_BLIND_INDEX_KEY, DEFAULT_DATA_KEY, DEFAULT_SECRET_KEY
+from service.config import (
+    DEFAULT_BLIND_INDEX_KEY,
+    DEFAULT_DATA_KEY,
+    DEFAULT_SECRET_KEY,
+    ConfigError,
+)
 
 KEY_HOWTO = ('python3 -c "import base64, os; '
              'print(base64.urlsafe_b64encode(os.urandom(32)).decode())"')
@@ -204,3 +209,32 @@ def _host_problems(name: str, url: str, host: str, dns_failure_is_problem: bool)
     except (OSError, UnicodeError):
         return [f"{name} 的主机 {host} 无法解析（DNS）"] if dns_failure_is_problem else []
     return [] if all(_public(address) for address in addresses) else refused
+
+
+RATE_LIMITS = ("LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "EXACT_LOOKUP_LIMIT",
+               "WECHAT_LOGIN_CODE_LIMIT", "WECHAT_LOGIN_ACCOUNT_LIMIT",
+               "WECHAT_LOGIN_ADDRESS_LIMIT", "ENTERPRISE_RATE_LIMIT")
+POSITIVE = ("ENTERPRISES_PER_ACCOUNT", "STATION_IMPORT_BUDGET_SECONDS")
+
+
+def value_problems(config: dict) -> list[str]:
+    """Settings that would silently do nothing when unreadable: rate limits, caps and
+    budgets, the trusted proxies."""
+    from limits import parse_many
+
+    from service.core.proxies import parse_trusted_proxies
+
+    problems = []
+    for name in RATE_LIMITS:
+        try:
+            parse_many(config[name])
+        except ValueError:
+            problems.append(f"{name}={config[name]!r} 不是限流写法，应如 '30 per hour'")
+    for name in POSITIVE:
+        if not 0 < config[name] < float("inf"):
+            problems.append(f"{name}={config[name]!r} 应为正数")
+    try:
+        parse_trusted_proxies(config["TRUSTED_PROXIES"])
+    except ConfigError as exc:
+        problems += exc.problems
+    return problems
