@@ -87,7 +87,7 @@ def test_one_access_token_fetch_serves_both_instances(stack):
 
 def test_each_notification_is_delivered_once_with_two_workers(stack):
     engine = sa.create_engine(stack["db"])
-    deadline = time.monotonic() + 120  # a loaded machine: the kill test's retries may still land
+    deadline = time.monotonic() + 120  # generous: a loaded machine answers slowly
     with engine.connect() as conn:
         while conn.scalar(sa.text("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")):
             assert time.monotonic() < deadline, (conn.execute(sa.text(
