@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from service.core.database import replica_session
 from service.extensions import db
-from service.identity.auth import principal_label
+from service.web.principal import principal_label
 
 
 def _reads():
