@@ -189,7 +189,9 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "OUTBOX_CLAIM_SECONDS": read.number("OUTBOX_CLAIM_SECONDS", "120"),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
         "PASSWORD_HASH_METHOD": read.text("PASSWORD_HASH_METHOD", "scrypt"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 3600},
+        # hide_parameters: a database error's text names the statement, never the values.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 3600,
+                                      "hide_parameters": True},
         # flask-smorest / OpenAPI
         "API_TITLE": "工会服务小程序 API",
         "API_VERSION": "v1",

@@ -146,8 +146,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def handle_database_down(exc: DBAPIError):
+        g.database_error = exc  # read by the idempotency guard: it may run the request again
         _rollback()
-        log.error("database unavailable: %s", type(exc.orig).__name__,
+        code = next(iter(getattr(exc.orig, "args", ())), None)
+        log.error("database unavailable: %s %s", type(exc.orig).__name__,
+                  code if isinstance(code, int) else "",
                   extra={"request_id": g.get("request_id")})
         return error_response(503, "database_unavailable", "数据库暂时不可用，请稍后再试")
 

@@ -7,12 +7,20 @@ database rolls it all back when the connection drops, and a retry with the same 
 at once. A concurrent request with the same key waits on the key's unique index (MariaDB: the
 row lock) and then replays the committed answer.
 
+When the database rolls that transaction back itself (the victim of a deadlock, a
+migration's metadata lock among them), nothing of the attempt is kept, and the request is run
+again from the start, up to ATTEMPTS times in all, as the database asks: the client gets the
+answer of the attempt that went through.
+
 SQLite (one writer, and an open transaction holds off the others' commits) commits the key
 up front instead, as a reservation that a killed process leaves behind for STALE_AFTER.
 """
 
 import hashlib
+import io
 import logging
+import random
+import time
 from datetime import timedelta
 
 from flask import Flask, Response, g, request
@@ -21,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from service.core import clock
-from service.core.transactions import lost_lock_race
+from service.core.transactions import lost_lock_race, transaction_lost
 from service.extensions import db
 from service.models.idempotency import IdempotentRequest
 from service.web.errors import abort, error_response
@@ -31,7 +39,47 @@ HEADER = "Idempotency-Key"
 # Reservations committed before the answer (by a release older than this one) that are older
 # than this belong to a request whose process died: take them over.
 STALE_AFTER = timedelta(minutes=2)
+# Attempts in all for a keyed request whose transaction the database rolled back.
+ATTEMPTS = 3
+_RUN_AGAIN = "service.idempotency.run_again"  # set in an attempt's WSGI environ
 log = logging.getLogger(__name__)
+
+
+class _RunAgain:
+    """WSGI: keep a keyed POST's body, and run the request again when an attempt asks to."""
+
+    def __init__(self, wsgi_app, max_body: int):
+        self.wsgi_app = wsgi_app
+        self.max_body = max_body
+
+    def _body(self, environ) -> bytes | None:
+        if environ.get("REQUEST_METHOD") != "POST" or "HTTP_IDEMPOTENCY_KEY" not in environ:
+            return None
+        length = environ.get("CONTENT_LENGTH", "")
+        if not length.isdigit() or int(length) > self.max_body:
+            return None  # refused as too large (or unreadable) by the app itself
+        return environ["wsgi.input"].read(int(length))
+
+    def __call__(self, environ, start_response):
+        body = self._body(environ)
+        if body is None:
+            return self.wsgi_app(environ, start_response)
+        for attempt in range(1, ATTEMPTS + 1):
+            attempt_environ = {**environ, "wsgi.input": io.BytesIO(body)}
+            started = []
+
+            def keep(status, headers, exc_info=None, started=started):
+                started[:] = [status, headers, exc_info]
+                return lambda data: None  # werkzeug answers through the iterable only
+
+            answer = self.wsgi_app(attempt_environ, keep)
+            if attempt == ATTEMPTS or not attempt_environ.get(_RUN_AGAIN):
+                start_response(*started)
+                return answer
+            if hasattr(answer, "close"):
+                answer.close()
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+        raise AssertionError("unreachable")
 
 
 def _request_hash() -> str:
@@ -109,6 +157,7 @@ def _reserve(principal: str, key: str, request_hash: str) -> IdempotentRequest |
 
 def init_app(app: Flask) -> None:
     """Reserve the key before the view runs; store a success or free the key after."""
+    app.wsgi_app = _RunAgain(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH") or 16 << 20)
 
     @app.before_request
     def replay_or_reserve():
@@ -137,6 +186,13 @@ def init_app(app: Flask) -> None:
     def remember(response: Response):
         record_id = g.pop("idempotency_record_id", None)
         if record_id is None:
+            return response
+        lost = g.get("database_error")
+        if "idempotency_transaction" in g and lost is not None and transaction_lost(lost):
+            # The database undid the whole attempt, the key with it: run it again.
+            _close_request_transaction(commit=False)
+            request.environ[_RUN_AGAIN] = True
+            log.warning("the database rolled back the request's transaction; running it again")
             return response
         try:
             if response.status_code < 400 and response.is_json:

@@ -75,7 +75,7 @@ def test_reload_and_migration_under_load_refuse_and_lose_nothing(drill_database,
             while not stop.is_set():
                 record("nearby", "GET", f"{server.url}/api/v1/stations/nearby", params=NEARBY)
 
-        lanes = [threading.Thread(target=sign_ups, args=(k,)) for k in range(2)]
+        lanes = [threading.Thread(target=sign_ups, args=(k,)) for k in range(4)]
         lanes += [threading.Thread(target=searches)]
         for lane in lanes:
             lane.start()
@@ -87,13 +87,14 @@ def test_reload_and_migration_under_load_refuse_and_lose_nothing(drill_database,
         stop.set()
         for lane in lanes:
             lane.join()
-        booted = re.findall(r"Booting worker with pid: (\d+)", server.log_text())
+        log_text = server.log_text()
+        booted = re.findall(r"Booting worker with pid: (\d+)", log_text)
     drop_column(drill_database)
 
     kinds = {kind for kind, _, _ in answers}
     assert kinds == {"login", "sign-up", "nearby"} and len(answers) >= 20, answers
     refused = [a for a in answers if a[1] not in (200, 201)]
-    assert not refused, refused
+    assert not refused, (refused, log_text[-4000:])
     assert len(set(booted)) >= 4, "the HUP started new workers"
     acknowledged = sorted(i for kind, _, i in answers if kind == "sign-up")
     engine = sa.create_engine(drill_database)
