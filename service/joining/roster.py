@@ -1,10 +1,13 @@
-"""Staff filters shared by the application queue, the member roster and its export."""
+"""Staff lists: the application queue and the member roster, with the filters they share
+(and the roster export)."""
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from service.core.pii import blind_match
 from service.identity.auth import get_scoped, scope_org_ids
 from service.identity.lookups import exact_lookup, record_lookup
+from service.models.members import JoinApplication, Member
 from service.models.orgs import Org, subtree_ids
 
 
@@ -43,3 +46,21 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
     if "until" in args:
         query = query.where(time_column < args["until"])
     return search_filter(query, model, person_column, args.get("q"))
+
+
+def review_queue(args: dict) -> Select:
+    """The join applications a reviewer sees: in scope, filtered, newest first."""
+    query = (select(JoinApplication)
+             .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
+                      selectinload(JoinApplication.join_code))
+             .order_by(JoinApplication.id.desc()))
+    if "status" in args:
+        query = query.where(JoinApplication.status == args["status"])
+    return common_filters(query, JoinApplication, JoinApplication.id_index,
+                          JoinApplication.created_at, args)
+
+
+def member_list(args: dict) -> Select:
+    """The members a reviewer sees: in scope, filtered, newest first."""
+    query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+    return common_filters(query, Member, Member.person_index, Member.joined_at, args)
