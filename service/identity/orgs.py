@@ -6,11 +6,12 @@ here, so no path can build a tree the refund routing would misread.
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from service.domain.errors import RuleViolation
 from service.extensions import db
+from service.identity.auth import scope_org_ids
 from service.models.accounts import Admin
 from service.models.orgs import Org
 from service.web.errors import abort
@@ -93,6 +94,18 @@ def _check_district_federation(root: Org, district_code: str, actor: Admin | Non
         *_not(org)))
     if taken is not None:
         abort(409, "org_district_taken", f"区县代码{district_code}已有区县总工会")
+
+
+def orgs_in_scope(args: dict) -> Select:
+    """The orgs of the caller's subtree in tree order, by kind, parent and a name part."""
+    query = select(Org).where(Org.id.in_(scope_org_ids())).order_by(Org.path)
+    if "kind" in args:
+        query = query.where(Org.kind == args["kind"])
+    if "parent_id" in args:
+        query = query.where(Org.parent_id == args["parent_id"])
+    if args.get("q"):
+        query = query.where(Org.name.contains(args["q"], autoescape=True))
+    return query
 
 
 def create_org(data: dict, parent: Org | None, actor: Admin | None = None) -> Org:

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from service.core import clock
 from service.domain.hours import SHANGHAI
 from service.extensions import db
+from service.identity import audit
 from service.joining.applications import notify_join_result
 from service.joining.binding import rebind, unbind
 from service.joining.membership import PERSON_FIELDS
@@ -34,6 +35,10 @@ def resolve(dispute: JoinDispute, admin: Admin, decision: str, note: str | None)
     if closed.rowcount != 1:
         abort(409, "dispute_not_open", "该核实申请已被处理，请刷新后查看最新状态")
     db.session.expire(dispute)
+    audit.record(f"join.dispute_{decision}", object_type="join_dispute", object_id=dispute.id,
+                 org_id=dispute.holder_org_id, reason=(note or "")[:255] or None,
+                 detail={"claim_application_id": dispute.application_id,
+                         "holder_application_id": dispute.holder_application_id})
     claim = dispute.application
     if decision == "reject":
         _update_claim(claim, admin, now, status="rejected", reject_reason=CLAIM_REJECTED)

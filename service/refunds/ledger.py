@@ -3,13 +3,18 @@
 from collections.abc import Iterator
 from decimal import Decimal
 
+from flask import Response
 from sqlalchemy import func, select
 
+from service.core.clock import today_shanghai
 from service.core.keyset import in_id_order
+from service.core.spreadsheets import xlsx_response
 from service.domain.masking import mask_bank_account
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
+from service.identity import audit
 from service.identity.auth import scope_org_ids
+from service.models.accounts import Admin
 from service.models.refund_applications import RefundApplication
 from service.refunds.workflow import STATUS_LABELS
 
@@ -34,6 +39,17 @@ def filtered(query, args: dict, scope=None):
 def ledger_count(args: dict) -> int:
     """How many applications the export with `args` holds."""
     return db.session.scalar(filtered(select(func.count(RefundApplication.id)), args))
+
+
+def export_ledger(admin: Admin, args: dict) -> Response:
+    """The ledger `args` selects as xlsx with its totals row; audited before the first byte
+    (a download cut short still counts as an export)."""
+    rows = LedgerRows(args)
+    response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
+                             "经费返还台账", HEADER, rows, rows.footer)
+    audit.record("refund.export", object_type="refund_ledger", org_id=admin.org_id,
+                 detail={"filters": dict(args), "rows": ledger_count(args)})
+    return response
 
 
 def _yuan(fen: int | None) -> Decimal | None:

@@ -1,14 +1,13 @@
 """The union org tree, as staff see it: their own subtree only."""
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from service.api.common import envelope
 from service.api.identity.schemas import OrgCreateSchema, OrgQuerySchema, OrgSchema, OrgUpdateSchema
 from service.extensions import db
 from service.identity import audit
-from service.identity.auth import admin_required, current_admin, get_scoped, scope_org_ids
-from service.identity.orgs import create_org, update_org
+from service.identity.auth import admin_required, current_admin, get_scoped
+from service.identity.orgs import create_org, orgs_in_scope, update_org
 from service.models.orgs import Org
 from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
@@ -26,14 +25,7 @@ class Orgs(MethodView):
 
         返回调用者所辖组织树内的组织。
         """
-        query = select(Org).where(Org.id.in_(scope_org_ids())).order_by(Org.path)
-        if "kind" in args:
-            query = query.where(Org.kind == args["kind"])
-        if "parent_id" in args:
-            query = query.where(Org.parent_id == args["parent_id"])
-        if args.get("q"):
-            query = query.where(Org.name.contains(args["q"], autoescape=True))
-        return paginate(query, args)
+        return paginate(orgs_in_scope(args), args)
 
     @admin_required("org_admin")
     @blp.arguments(OrgCreateSchema)

@@ -9,7 +9,6 @@ from service.api.joining.dispute_schemas import (
     JoinDisputeSchema,
 )
 from service.extensions import db
-from service.identity import audit
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.dispute_resolution import resolve
 from service.joining.disputes import disputes_query
@@ -63,10 +62,5 @@ class JoinDisputeResolve(MethodView):
         """
         dispute = _scoped(dispute_id, write=True)
         resolve(dispute, current_admin(), data["decision"], data["note"])
-        audit.record(f"join.dispute_{data['decision']}", object_type="join_dispute",
-                     object_id=dispute.id, org_id=dispute.holder_org_id,
-                     reason=data["note"][:255],
-                     detail={"claim_application_id": dispute.application_id,
-                             "holder_application_id": dispute.holder_application_id})
         db.session.commit()
         return _scoped(dispute_id)
