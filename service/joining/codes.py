@@ -42,6 +42,11 @@ def create_join_code(org: Org, label: str, admin: Admin | None) -> JoinCode:
     return code
 
 
+def codes_of(org: Org):
+    """An org's join codes, newest first (a query to page)."""
+    return select(JoinCode).where(JoinCode.org_id == org.id).order_by(JoinCode.id.desc())
+
+
 def count_scan(code: JoinCode) -> None:
     """One more scan, counted in the database so concurrent scans are not lost."""
     db.session.execute(update(JoinCode).where(JoinCode.id == code.id)

@@ -1,5 +1,7 @@
 """Staff on a declared application: review, payment, and the audited reads of its files."""
 
+from sqlalchemy import Select, select
+
 from service.core import clock
 from service.core.clock import today_shanghai
 from service.domain.errors import RuleViolation
@@ -9,6 +11,12 @@ from service.identity.auth import get_scoped
 from service.models.refund_applications import RefundApplication, RefundAttachment
 from service.refunds import workflow
 from service.refunds.applications import attachment_of
+from service.refunds.ledger import filtered
+
+
+def review_queue(args: dict) -> Select:
+    """The declared applications of the caller's scope that `args` selects, newest first."""
+    return filtered(select(RefundApplication), args).order_by(RefundApplication.id.desc())
 
 
 def declared_application(application_id: int, *, write: bool = False) -> RefundApplication:

@@ -2,13 +2,12 @@
 
 from flask import Response
 from flask.views import MethodView
-from sqlalchemy import select
 
 from service.api.common import PageArgs, envelope
 from service.api.joining.schemas import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining.codes import describe_codes, image_type
+from service.joining.codes import codes_of, describe_codes, image_type
 from service.joining.staff import add_join_code, change_join_code
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
@@ -30,8 +29,7 @@ class OrgJoinCodes(MethodView):
         每个入会码附带扫码数、申请数和入会数。
         """
         org = get_scoped(Org, org_id)
-        page = paginate(select(JoinCode).where(JoinCode.org_id == org.id)
-                        .order_by(JoinCode.id.desc()), args)
+        page = paginate(codes_of(org), args)
         return {**page, "items": describe_codes(page["items"])}
 
     @admin_required("member_reviewer")

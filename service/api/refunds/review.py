@@ -1,7 +1,6 @@
 """Admin console: refund applications in the caller's scope, review and payment."""
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from service.api.common import envelope
 from service.api.refunds.schemas import (
@@ -15,15 +14,14 @@ from service.api.refunds.schemas import (
 )
 from service.extensions import db
 from service.identity.auth import admin_required
-from service.models.refund_applications import RefundApplication
 from service.refunds import files
-from service.refunds.ledger import filtered
 from service.refunds.review import (
     decide,
     declared_application,
     read_attachment,
     read_bank_account,
     record_payment,
+    review_queue,
 )
 from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
@@ -42,8 +40,7 @@ class ReviewList(MethodView):
 
         列出所辖范围内已申报的申请，最新的在前。
         """
-        query = filtered(select(RefundApplication), args).order_by(RefundApplication.id.desc())
-        return paginate(query, args)
+        return paginate(review_queue(args), args)
 
 
 @blp.route("/applications/<int:application_id>")
