@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from service import create_app
 from service.extensions import db
 from tests.helpers import ON_MYSQL, TEST_DATABASE_URL, MemberLogin, StaffLogin
+from tests.replicas import catch_up, replica_url
 from tests.servers import free_port
 
 
@@ -123,6 +124,19 @@ def demo_orgs(app):
     with app.app_context():
         seed_orgs(DEMO_PASSWORD)
         db.session.commit()
+
+
+@pytest.fixture
+def lagging(settings, database_url, demo_orgs):
+    """An app whose replica holds the primary's rows as of now, then stops replicating."""
+    replica = replica_url(database_url)
+    catch_up(database_url, replica)
+    app = create_app({**settings, "DATABASE_REPLICA_URL": replica})
+    yield app, replica
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture

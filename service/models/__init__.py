@@ -3,6 +3,7 @@
 from service.models.accounts import Admin, StaffLoginFailure, User
 from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
+from service.models.heartbeat import Heartbeat
 from service.models.idempotency import IdempotentRequest
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication, Member, MemberTransfer
@@ -19,7 +20,7 @@ from service.models.station_feedback import StationFeedback
 from service.models.stations import Station
 from service.models.wechat import wechat_tokens
 
-__all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
+__all__ = ["Admin", "AuditEntry", "Enterprise", "Heartbeat", "IdempotentRequest", "JoinApplication",
            "JoinDispute",
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",

@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -10,7 +11,9 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from service.core import clock
+from service.core.database import REPLICA
 from service.extensions import db, wechat
+from service.models import heartbeat
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
 from service.wechat import UserNotSubscribed, WeChatError
@@ -120,6 +123,20 @@ def deliver_due(now: datetime | None = None, limit: int = BATCH) -> Counter:
     return outcomes
 
 
+class _Heartbeats:
+    """With a replica configured, the always-running worker also beats the primary's
+    heartbeat (service/models/heartbeat.py) every BEAT_SECONDS."""
+
+    def __init__(self):
+        self.on = db.engines.get(REPLICA) is not None
+        self.last = float("-inf")
+
+    def beat_if_due(self) -> None:
+        if self.on and time.monotonic() - self.last >= heartbeat.BEAT_SECONDS:
+            heartbeat.beat()
+            self.last = time.monotonic()
+
+
 def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -> Counter:
     """Deliver until stopped (SIGTERM/SIGINT finish the current message first), or drain once."""
     stop = threading.Event()
@@ -127,8 +144,10 @@ def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
     total: Counter = Counter()
+    beats = _Heartbeats()
     while not stop.is_set():
         try:
+            beats.beat_if_due()
             outcomes = deliver_due()
         except Exception:
             if once:

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.core import clock, metrics
+from service.core.database import REPLICA, replica_session
 from service.core.proxies import client_address
 from service.extensions import db
-from service.models import revisions
+from service.models import heartbeat, revisions
 from service.models.outbox import OutboxMessage
 from service.web.errors import abort
 
@@ -79,6 +80,27 @@ class _DatabaseMetrics:
                                 value=revisions.current(revisions.STATIONS))
 
 
+class _ReplicaMetrics:
+    """With DATABASE_REPLICA_URL: whether the replica answers, and how far behind it is
+    (service/models/heartbeat.py; the worker beats)."""
+
+    def collect(self):
+        try:
+            lag = heartbeat.replica_lag_seconds(replica_session())
+            replica_session().rollback()
+        except SQLAlchemyError:
+            replica_session().rollback()
+            yield GaugeMetricFamily("union_replica_up", "Whether the scrape could read the "
+                                    "replica", value=0)
+            return
+        yield GaugeMetricFamily("union_replica_up", "Whether the scrape could read the replica",
+                                value=1)
+        if lag is not None:
+            yield GaugeMetricFamily(
+                "union_replica_lag_seconds",
+                "Seconds since the newest heartbeat of the primary the replica holds", value=lag)
+
+
 @bp.get("/metrics")
 def scrape():
     """Every metric, summed over the workers, in the Prometheus text format."""
@@ -90,6 +112,8 @@ def scrape():
     else:
         registry.register(_ProcessMetrics())
     registry.register(_DatabaseMetrics())
+    if db.engines.get(REPLICA) is not None:
+        registry.register(_ReplicaMetrics())
     return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")
 
 

@@ -82,14 +82,21 @@ def test_a_database_that_does_not_answer_is_a_metric_not_a_failed_scrape(setting
     assert _value(_samples(answer.get_data(as_text=True)), "union_database_up") == 0
 
 
-def test_dashboard_and_alerts_ask_only_for_series_the_service_exports(client):
+def test_dashboard_and_alerts_ask_only_for_series_the_service_exports(lagging, database_url):
     import json
     from pathlib import Path
 
     import yaml
 
+    from service.models.heartbeat import beat
+    from tests.replicas import catch_up
+
+    app, replica = lagging  # with a replica, whose series come with one
+    with app.app_context():
+        beat()
+    catch_up(database_url, replica)
     exported = {family.name for family in text_string_to_metric_families(
-        client.get("/metrics").get_data(as_text=True))}
+        app.test_client().get("/metrics").get_data(as_text=True))}
     monitoring = Path(__file__).resolve().parents[2] / "deploy" / "monitoring"
     dashboard = json.loads((monitoring / "grafana-dashboard.json").read_text())
     expressions = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]

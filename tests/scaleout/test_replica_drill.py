@@ -130,11 +130,33 @@ def test_reads_that_may_lag_go_to_the_replica_and_nothing_reads_stale(replicated
             mine = requests.get(f"{api}/join/applications", headers=rider, timeout=10).json()
             assert [item["id"] for item in mine["items"]] == [submitted.json()["id"]]
         after = (reads(primary), reads(replica))
+        lag = replica_lag(app, server.url)
     stations = grown(before[0], after[0], "stations"), grown(before[1], after[1], "stations")
     applications = (grown(before[0], after[0], "join_applications"),
                     grown(before[1], after[1], "join_applications"))
     selects = grown(before[0], after[0], "SELECTs"), grown(before[1], after[1], "SELECTs")
     assert stations[0] == 0 and stations[1] >= 90, stations  # 90 public and staff reads
     assert applications[0] >= 5 and applications[1] == 0, applications  # members' own
+    assert 0 <= lag < 5, lag  # the service's own measure of the real replica's lag
     print(f"replica: station rows read {stations[1]} on the replica, {stations[0]} on the "
           f"primary; SELECTs {selects[1]} on the replica, {selects[0]} on the primary")
+
+
+def replica_lag(app, url, seconds=10) -> float:
+    """A beat on the primary (as the worker writes it), then the lag /metrics reports once
+    the beat has reached the replica."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from service.models.heartbeat import beat
+
+    with app.app_context():
+        beat()
+        db.engine.dispose()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = requests.get(f"{url}/metrics", timeout=10).text
+        for family in text_string_to_metric_families(text):
+            if family.name == "union_replica_lag_seconds":
+                return family.samples[0].value
+        time.sleep(0.2)
+    raise AssertionError("no replica lag in /metrics")

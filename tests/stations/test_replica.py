@@ -1,57 +1,16 @@
 """DATABASE_REPLICA_URL: station search and public station pages read the replica (so a
 lagging replica shows the older map), writes and a member's own records stay on the primary."""
 
-import shutil
-
 import pytest
-import sqlalchemy as sa
 
 from service import create_app
 from service.core.database import REPLICA
 from service.extensions import db
 from service.models.stations import Station
-from tests.conftest import ON_MYSQL
 from tests.helpers import org_id
 from tests.join.helpers import form
+from tests.replicas import catch_up
 from tests.stations.test_admin_stations import NEW, URL
-
-
-def _replica_url(primary: str) -> str:
-    if not ON_MYSQL:
-        return primary.replace(".db", "-replica.db")
-    url = sa.engine.make_url(primary)
-    return url.set(database=url.database + "_replica").render_as_string(hide_password=False)
-
-
-def catch_up(primary: str, replica: str) -> None:
-    """What replication would do: make the replica's rows the primary's."""
-    if not ON_MYSQL:
-        shutil.copy(primary.removeprefix("sqlite:///"), replica.removeprefix("sqlite:///"))
-        return
-    source, target = sa.engine.make_url(primary).database, sa.engine.make_url(replica).database
-    engine = sa.create_engine(primary)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{target}`"))
-        conn.execute(sa.text(f"CREATE DATABASE `{target}`"))
-        for name in (table.name for table in db.metadata.sorted_tables):  # our own names
-            conn.execute(sa.text(f"CREATE TABLE IF NOT EXISTS `{target}`.`{name}` "
-                                 f"LIKE `{source}`.`{name}`"))
-            conn.execute(sa.text(f"INSERT INTO `{target}`.`{name}` "  # noqa: S608
-                                 f"SELECT * FROM `{source}`.`{name}`"))
-    engine.dispose()
-
-
-@pytest.fixture
-def lagging(settings, database_url, demo_orgs):
-    """An app whose replica holds the primary's rows as of now, then stops replicating."""
-    replica = _replica_url(database_url)
-    catch_up(database_url, replica)
-    app = create_app({**settings, "DATABASE_REPLICA_URL": replica})
-    yield app, replica
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
 
 
 def test_search_and_station_pages_read_the_replica(lagging, database_url, staff):
