@@ -83,7 +83,11 @@ def test_reload_and_migration_under_load_refuse_and_lose_nothing(drill_database,
         server.process.send_signal(signal.SIGHUP)
         time.sleep(3)
         add_column(drill_database)
-        time.sleep(1.5)
+        # Go on until the load has carried well past the change, however slow the machine.
+        settled = len(answers) + 20
+        deadline = time.monotonic() + 60
+        while len(answers) < settled and time.monotonic() < deadline:
+            time.sleep(0.2)
         stop.set()
         for lane in lanes:
             lane.join()
