@@ -48,5 +48,7 @@ def instance_env(database_url, wechat_url, redis_url="", **extra) -> dict:
             "REDIS_URL": redis_url, "SERVICE_ENV": "development", "GUNICORN_THREADS": "4",
             # Behind the drill's nginx, as deployed: the client address from X-Forwarded-For.
             "TRUSTED_PROXIES": "1",
-            "LOGIN_RATE_LIMIT": "1000 per minute", "SUBMIT_RATE_LIMIT": "1000 per minute",
+            # A sign-up hall: every rider from one address (DRILL_SIGNUPS=2000 of them).
+            "LOGIN_RATE_LIMIT": "10000 per minute", "SUBMIT_RATE_LIMIT": "1000 per minute",
+            "WECHAT_LOGIN_ADDRESS_LIMIT": "10000 per minute",
             **extra}
