@@ -5,6 +5,12 @@ from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
 from service.models.idempotency import IdempotentRequest
 from service.models.join_codes import JoinCode
+from service.models.lifecycle import (
+    DeadlineReminder,
+    MembershipEvent,
+    TransferRequest,
+    WithdrawalRequest,
+)
 from service.models.members import JoinApplication, Member, MemberTransfer
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
@@ -24,4 +30,5 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplic
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
-           "EnterpriseClaim"]
+           "EnterpriseClaim", "DeadlineReminder", "MembershipEvent", "TransferRequest",
+           "WithdrawalRequest"]
