@@ -123,7 +123,8 @@ class DeadlineReminder(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("item_kind", ITEM_KINDS), name="item_kind"),
         CheckConstraint(one_of("kind", REMINDER_KINDS), name="kind"),
-        UniqueConstraint("item_kind", "item_id", "kind", "admin_id", name="uq_deadline_reminders_once"),
+        UniqueConstraint("item_kind", "item_id", "kind", "admin_id",
+                         name="uq_deadline_reminders_once"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -14,6 +14,7 @@ from service.api.joining.schemas import (
 )
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
+from service.joining.deadlines import deadline_order
 from service.joining.roster import common_filters
 from service.joining.staff import approve_application, reject_application, unbind_applicant
 from service.models.members import JoinApplication
@@ -35,12 +36,13 @@ class JoinReviewQueue(MethodView):
     def get(self, args):
         """入会申请审核列表
 
-        列出所辖范围内的入会申请，最新的在前，支持筛选。
+        列出所辖范围内的入会申请，答复期限最早的在前，支持筛选；overdue=true 只列逾期未审核的。
         """
-        query = (select(JoinApplication)
-                 .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
-                          selectinload(JoinApplication.join_code))
-                 .order_by(JoinApplication.id.desc()))
+        query = deadline_order(
+            select(JoinApplication)
+            .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
+                     selectinload(JoinApplication.join_code)),
+            JoinApplication, ("pending",), args.get("overdue"))
         if "status" in args:
             query = query.where(JoinApplication.status == args["status"])
         query = common_filters(query, JoinApplication, JoinApplication.id_index,

@@ -47,6 +47,8 @@ class Members(MethodView):
         列出所辖范围内的会员，最新的在前；身份证号和手机号脱敏显示。
         """
         query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+        if "status" in args:
+            query = query.where(Member.status == args["status"])
         query = common_filters(query, Member, Member.person_index, Member.joined_at, args)
         db.session.commit()  # the audit entry of an exact lookup
         return paginate(query, args)
