@@ -104,7 +104,7 @@ def request_transfer(user: User, data: dict) -> TransferRequest:
 
 
 def _move(transfer: TransferRequest, expected, admin: Admin | None, action: str,
-          note: str | None = None, **values) -> None:
+          note: str | None = None, user_id: int | None = None, **values) -> None:
     """Change the status if it is still `expected`; 409 when another actor was first."""
     expected = (expected,) if isinstance(expected, str) else expected
     before = transfer.status
@@ -116,7 +116,7 @@ def _move(transfer: TransferRequest, expected, admin: Admin | None, action: str,
         abort(409, "transfer_state", "该会籍转移已被处理或状态已变化，请刷新后查看")
     db.session.refresh(transfer)
     _event(transfer.member_id, "transfer", transfer.id, action, before, transfer.status,
-           admin=admin, note=note)
+           admin=admin, user_id=user_id, note=note)
     audit_action = f"transfer.{action}"
     if admin is not None:
         audit.record(audit_action, object_type="transfer_request", object_id=transfer.id,
@@ -127,7 +127,8 @@ def _move(transfer: TransferRequest, expected, admin: Admin | None, action: str,
 
 def cancel_transfer(user: User, transfer: TransferRequest) -> TransferRequest:
     """The member withdraws a transfer request while it is pending."""
-    _move(transfer, TRANSFER_OPEN, None, "cancelled", status="cancelled", live_member_id=None)
+    _move(transfer, TRANSFER_OPEN, None, "cancelled", user_id=user.id, status="cancelled",
+          live_member_id=None)
     _notify(user.id, transfer.from_org, "已撤销", f"转往{transfer.to_org.name}"[:20])
     return transfer
 

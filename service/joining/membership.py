@@ -75,6 +75,8 @@ def make_member(application: JoinApplication, joined_at: datetime) -> Member:
 def transfer_member(member: Member, target: Org, reason: str,
                     admin: Admin | None) -> MemberTransfer:
     """Move a member to another org (会籍转移), keeping the history."""
+    if member.status == "withdrawn":
+        abort(409, "membership_withdrawn", "该会员已退会，不能办理会籍转移")
     if target.id == member.org_id:
         abort(409, "same_org", "会员已在该组织，无需转移")
     if not target.accepts_members:

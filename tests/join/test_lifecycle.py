@@ -149,6 +149,9 @@ def test_transfer_refusals_wrong_state_and_scope(app, client, member, staff):
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
     assert_error(client.post(f"{TRANSFERS}/{again.get_json()['id']}/release",
                              headers=staff("xyt_reviewer")), 409, "transfer_state")
+    assert events(app, body["member_no"])[-1] == (
+        "transfer", "cancelled", "pending_release", "cancelled", False)
+    assert phrases(app, body["member_no"])[-1] == "已撤销"
 
 
 def test_transfer_by_join_code_scene(app, client, member, staff):
@@ -299,6 +302,10 @@ def test_withdrawal_stops_the_card_at_once_and_rejoining_gives_the_number_back(
     assert_error(client.post("/api/v1/me/holding", json={"reason": "left_work"},
                              headers=member("rider")), 409, "membership_withdrawn")
     assert phrases(app, body["member_no"])[-2:] == ["待确认", "已退会"]
+    gone = member_row(app, body["member_no"])
+    assert_error(client.post(f"/api/v1/admin/members/{gone.id}/transfer",
+                             json={"to_org_id": org_id(app, "ZZ-ELM"), "reason": "调整"},
+                             headers=staff("city_admin")), 409, "membership_withdrawn")
 
     # Rejoining, at another union: a new application, the same member number.
     again = applied(client, member("rider"), form({"org_id": org_id(app, "JS-XW")}),
