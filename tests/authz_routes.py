@@ -333,6 +333,8 @@ ROUTES += [
                         {"reason": "不属本单位"})),
     Route("GET", "/api/v1/admin/withdrawals", REVIEWERS, lambda c, w: (
         "/api/v1/admin/withdrawals", None), scoped=False),
+    Route("GET", "/api/v1/admin/reminders", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/reminders", None), scoped=False),
     Route("POST", "/api/v1/admin/withdrawals/<int:withdrawal_id>/confirm", REVIEWERS,
           lambda c, w: (f"/api/v1/admin/withdrawals/{_withdrawal(c, w)}/confirm", None)),
 ]

@@ -129,3 +129,9 @@ def remind() -> Counter:
         _send(item, "escalated", parent_org, above, counts)
     db.session.commit()
     return counts
+
+
+def reminders_for(admin: Admin):
+    """The reminders sent to a staff account, newest first."""
+    return (select(DeadlineReminder).where(DeadlineReminder.admin_id == admin.id)
+            .order_by(DeadlineReminder.id.desc()))

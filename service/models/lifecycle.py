@@ -135,3 +135,5 @@ class DeadlineReminder(db.Model):
     admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    org: Mapped[Org] = relationship()

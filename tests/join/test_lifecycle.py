@@ -214,6 +214,12 @@ def test_overdue_release_happens_by_itself_and_reminders_are_sent_once(
         sent = {(r.item_kind, r.kind) for r in db.session.scalars(select(DeadlineReminder))}
         assert sent == {("transfer", "due_soon"), ("withdrawal", "due_soon"),
                         ("withdrawal", "escalated")}
+    mine = client.get("/api/v1/admin/reminders", headers=staff("city_admin")).get_json()
+    assert [(r["item_kind"], r["item_id"], r["kind"], r["org"]["code"]) for r in mine["items"]] \
+        == [("withdrawal", withdrawal["id"], "escalated", "ZZ")]
+    inbox = client.get("/api/v1/admin/reminders", headers=staff("xyt_reviewer")).get_json()
+    assert sorted((r["item_kind"], r["kind"]) for r in inbox["items"]) == [
+        ("transfer", "due_soon"), ("withdrawal", "due_soon")]
     # The parent's reviewers may act on the escalated item.
     confirmed = client.post(f"{WITHDRAWALS}/{withdrawal['id']}/confirm",
                             headers=staff("city_admin"))
@@ -381,3 +387,26 @@ def test_a_year_the_calendar_does_not_know_is_estimated_not_refused(app, client,
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TransferRequest)) == 0
         assert db.session.scalar(select(func.count()).select_from(WithdrawalRequest)) == 0
+
+
+def test_a_district_with_its_own_new_employment_federation_holds_in_its_pool(
+        app, client, member, staff):
+    root = staff("city_admin")
+    federation = client.post("/api/v1/admin/orgs", headers=root, json={
+        "name": "金水区新就业形态工会联合会", "kind": "new_employment_federation",
+        "parent_id": org_id(app, "JS")}).get_json()
+    pool = client.post("/api/v1/admin/orgs", headers=root, json={
+        "name": "金水区会籍保留池", "kind": "holding_pool", "parent_id": federation["id"]})
+    assert pool.status_code == 201, pool.get_json()
+    body = joined(app, client, member, "rider")
+    held = client.post("/api/v1/me/holding", json={"reason": "no_union",
+                                                   "district_code": "410105"},
+                       headers=member("rider"))
+    assert held.status_code == 201 and held.get_json()["org"]["id"] == pool.get_json()["id"]
+    # 二七区 has none: the city's pool.
+    other = joined(app, client, member, "driver", seq=2)
+    elsewhere = client.post("/api/v1/me/holding", json={"reason": "no_union",
+                                                        "district_code": "410103"},
+                            headers=member("driver"))
+    assert elsewhere.get_json()["org"]["id"] == org_id(app, "ZZ-ZZK")
+    assert {member_row(app, n["member_no"]).status for n in (body, other)} == {"held"}

@@ -3,9 +3,10 @@ withdrawal queue and confirmation."""
 
 from flask.views import MethodView
 
-from service.api.common import envelope
+from service.api.common import PageArgs, envelope
 from service.api.members.lifecycle_schemas import (
     RefuseSchema,
+    ReminderSchema,
     StaffTransferRequestSchema,
     StaffWithdrawalSchema,
     TransferQuerySchema,
@@ -14,6 +15,7 @@ from service.api.members.lifecycle_schemas import (
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining import lifecycle
+from service.joining.deadlines import reminders_for
 from service.models.lifecycle import TransferRequest, WithdrawalRequest
 from service.web.blueprint import Blueprint, errors
 from service.web.pages import paginate
@@ -117,3 +119,16 @@ class WithdrawalConfirm(MethodView):
         body = lifecycle.confirm_withdrawal(withdrawal, current_admin())
         db.session.commit()
         return body
+
+
+@blp.route("/reminders")
+class MyReminders(MethodView):
+    @admin_required(REVIEWER)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, envelope(ReminderSchema))
+    def get(self, args):
+        """我的到期提醒
+
+        每日提醒：2个工作日内到期的待办事项，以及下级组织逾期未办、报到本级的事项；最新的在前。
+        """
+        return paginate(reminders_for(current_admin()), args)

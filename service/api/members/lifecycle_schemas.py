@@ -114,3 +114,17 @@ class StaffWithdrawalSchema(WithdrawalSchema, StaffDueSchema):
 class WithdrawalQuerySchema(PageArgs):
     status = fields.String(validate=one_of(WITHDRAWAL_STATUSES))
     overdue = fields.Boolean()
+
+
+class ReminderSchema(Schema):
+    """A reminder of an item near (due_soon) or past (escalated) its due date."""
+
+    id = fields.Integer()
+    item_kind = fields.String(metadata={"description": "join_application 入会申请, transfer "
+                                        "会籍转移, withdrawal 退会申请"})
+    item_id = fields.Integer()
+    kind = fields.String(metadata={"description": "due_soon 2个工作日内到期, escalated "
+                                   "下级逾期未办，报上级"})
+    org = fields.Nested(OrgBriefSchema, metadata={"description": "收到提醒的审核组织"})
+    due_on = fields.Date()
+    created_at = fields.DateTime()
