@@ -248,6 +248,23 @@ def request_withdrawal(user: User, reason: str) -> WithdrawalRequest:
     return withdrawal
 
 
+def cancel_withdrawal(user: User) -> WithdrawalRequest:
+    """The member takes back a withdrawal request the org has not confirmed yet."""
+    withdrawal = my_withdrawal(user)
+    done = db.session.execute(
+        update(WithdrawalRequest)
+        .where(WithdrawalRequest.id == withdrawal.id, WithdrawalRequest.status == "pending")
+        .values(status="cancelled", live_member_id=None)
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        abort(409, "withdrawal_state", "该退会申请已被处理，不能撤销")
+    db.session.refresh(withdrawal)
+    _event(withdrawal.member_id, "withdrawal", withdrawal.id, "cancelled", "pending",
+           "cancelled", user_id=user.id)
+    _notify(user.id, withdrawal.org, "已撤销", "退会申请已撤销")
+    return withdrawal
+
+
 def confirm_withdrawal(withdrawal: WithdrawalRequest, admin: Admin) -> WithdrawalRequest:
     """The org confirms: the membership is withdrawn and the card stops at once.
 

@@ -279,6 +279,15 @@ def test_withdrawal_stops_the_card_at_once_and_rejoining_gives_the_number_back(
         app, client, member, staff):
     body = joined(app, client, member, "rider")
     code = client.get("/api/v1/me/card", headers=member("rider")).get_json()["verify_code"]
+    assert_error(client.post("/api/v1/me/withdrawal/cancel", headers=member("rider")), 404)
+    first = client.post("/api/v1/me/withdrawal", json={"reason": "先试试"},
+                        headers=member("rider")).get_json()
+    taken_back = client.post("/api/v1/me/withdrawal/cancel", headers=member("rider"))
+    assert taken_back.status_code == 200 and taken_back.get_json()["status"] == "cancelled"
+    assert_error(client.post("/api/v1/me/withdrawal/cancel", headers=member("rider")), 409,
+                 "withdrawal_state")
+    assert_error(client.post(f"{WITHDRAWALS}/{first['id']}/confirm",
+                             headers=staff("xyt_reviewer")), 409, "withdrawal_state")
     asked = client.post("/api/v1/me/withdrawal", json={"reason": "不再从事配送"},
                         headers=member("rider"))
     assert asked.status_code == 201, asked.get_json()
@@ -291,7 +300,11 @@ def test_withdrawal_stops_the_card_at_once_and_rejoining_gives_the_number_back(
     assert_error(client.post(f"{WITHDRAWALS}/{withdrawal['id']}/confirm",
                              headers=staff("jinshui_reviewer")), 403, "out_of_scope")
     listed = client.get(WITHDRAWALS, headers=staff("xyt_reviewer")).get_json()["items"]
-    assert [w["id"] for w in listed] == [withdrawal["id"]]
+    assert [(w["id"], w["status"]) for w in listed] == [
+        (first["id"], "cancelled"), (withdrawal["id"], "pending")]
+    pending = client.get(f"{WITHDRAWALS}?status=pending",
+                         headers=staff("xyt_reviewer")).get_json()["items"]
+    assert [w["id"] for w in pending] == [withdrawal["id"]]
     assert client.get(WITHDRAWALS, headers=staff("jinshui_reviewer")).get_json()["items"] == []
     confirmed = client.post(f"{WITHDRAWALS}/{withdrawal['id']}/confirm",
                             headers=staff("xyt_reviewer"))
@@ -307,7 +320,7 @@ def test_withdrawal_stops_the_card_at_once_and_rejoining_gives_the_number_back(
                       headers=member("rider")).get_json()["status"] == "confirmed"
     assert_error(client.post("/api/v1/me/holding", json={"reason": "left_work"},
                              headers=member("rider")), 409, "membership_withdrawn")
-    assert phrases(app, body["member_no"])[-2:] == ["待确认", "已退会"]
+    assert phrases(app, body["member_no"])[-4:] == ["待确认", "已撤销", "待确认", "已退会"]
     gone = member_row(app, body["member_no"])
     assert_error(client.post(f"/api/v1/admin/members/{gone.id}/transfer",
                              json={"to_org_id": org_id(app, "ZZ-ELM"), "reason": "调整"},

@@ -99,7 +99,8 @@ class WithdrawalFormSchema(Schema):
 
 class WithdrawalSchema(DueSchema):
     id = fields.Integer()
-    status = fields.String(metadata={"description": "pending 待确认, confirmed 已退会"})
+    status = fields.String(metadata={"description": "pending 待确认, confirmed 已退会, "
+                                     "cancelled 已撤销"})
     org = fields.Nested(OrgBriefSchema)
     reason = fields.String()
     created_at = fields.DateTime()

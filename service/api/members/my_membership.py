@@ -106,3 +106,18 @@ class MyWithdrawal(MethodView):
         withdrawal = lifecycle.request_withdrawal(current_user(), data["reason"])
         db.session.commit()
         return withdrawal
+
+
+@blp.route("/me/withdrawal/cancel")
+class MyWithdrawalCancel(MethodView):
+    @member_required
+    @blp.response(200, WithdrawalSchema)
+    @errors(404, 409)
+    def post(self):
+        """撤销退会申请
+
+        仅在工会确认前可撤销。
+        """
+        withdrawal = lifecycle.cancel_withdrawal(current_user())
+        db.session.commit()
+        return withdrawal
