@@ -17,6 +17,7 @@ from service.web.errors import ApiError
 org_cli = AppGroup("org", help="Union organisations.")
 admin_cli = AppGroup("admin", help="Staff accounts.")
 pii_cli = AppGroup("pii", help="Personal data at rest: key rotation.")
+deadlines_cli = AppGroup("deadlines", help="Due dates of applications, transfers, withdrawals.")
 
 
 def find_org(code: str) -> Org:
@@ -159,7 +160,19 @@ def reindex_command(batch_size, max_batches):
     _walk(reindex, "re-indexed", batch_size, max_batches)
 
 
+@deadlines_cli.command("remind")
+def remind_command():
+    """Daily: release transfers past their due date, remind reviewers of items due within 2
+    working days, escalate overdue ones to the parent org; each reminder once."""
+    from service.joining.deadlines import remind
+
+    counts = remind()
+    click.echo(f"released={counts['released']} due_soon={counts['due_soon']} "
+               f"escalated={counts['escalated']}")
+
+
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
-    for command in (org_cli, admin_cli, pii_cli, seed_demo_command, worker_command):
+    for command in (org_cli, admin_cli, pii_cli, deadlines_cli, seed_demo_command,
+                    worker_command):
         app.cli.add_command(command)

@@ -289,6 +289,57 @@ ROUTES += [
 ]
 
 
+def _member_user(ctx, where):
+    """The member of the own or other grassroots union, as the mini-program calls."""
+    _member(ctx, where)
+    return ctx.member_login(f"matrix-applicant-{where}-9")
+
+
+def _transfer_out(ctx, where):
+    """A transfer asked by the member of the own or other union, waiting for release."""
+    return ctx.once(("transfer_out", where), lambda: ctx.client.post(
+        "/api/v1/me/transfers", headers=_member_user(ctx, where),
+        json={"org_id": _org_code_id(ctx, "ZZ-ELM"), "reason": "换平台"}).get_json()["id"])
+
+
+def _transfer_in(ctx, where):
+    """A released transfer coming into the own or other union (from the opposite one)."""
+    def make():
+        source = "other" if where == "own" else "own"
+        transfer = ctx.client.post("/api/v1/me/transfers", headers=_member_user(ctx, source),
+                                   json={"org_id": _join_org(ctx, where),
+                                         "reason": "换单位"}).get_json()["id"]
+        ctx.client.post(f"/api/v1/admin/transfers/{transfer}/release",
+                        headers=ctx.root_headers())
+        return transfer
+    return ctx.once(("transfer_in", where), make)
+
+
+def _withdrawal(ctx, where):
+    return ctx.once(("withdrawal", where), lambda: ctx.client.post(
+        "/api/v1/me/withdrawal", headers=_member_user(ctx, where),
+        json={"reason": "不再从事该行业"}).get_json()["id"])
+
+
+ROUTES += [
+    Route("GET", "/api/v1/admin/transfers", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/transfers", None), scoped=False),
+    Route("POST", "/api/v1/admin/transfers/<int:transfer_id>/release", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/transfers/{_transfer_out(c, w)}/release", None)),
+    Route("POST", "/api/v1/admin/transfers/<int:transfer_id>/accept", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/transfers/{_transfer_in(c, w)}/accept", None)),
+    Route("POST", "/api/v1/admin/transfers/<int:transfer_id>/refuse", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/transfers/{_transfer_in(c, w)}/refuse",
+                        {"reason": "不属本单位"})),
+    Route("GET", "/api/v1/admin/withdrawals", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/withdrawals", None), scoped=False),
+    Route("GET", "/api/v1/admin/reminders", REVIEWERS, lambda c, w: (
+        "/api/v1/admin/reminders", None), scoped=False),
+    Route("POST", "/api/v1/admin/withdrawals/<int:withdrawal_id>/confirm", REVIEWERS,
+          lambda c, w: (f"/api/v1/admin/withdrawals/{_withdrawal(c, w)}/confirm", None)),
+]
+
+
 STATION_ORGS = {"own": "JS", "other": "EQ"}
 NEW_STATION = {"kind": "love_station", "name": "矩阵驿站", "address": "郑州市",
                "lat": 34.7869, "lng": 113.6705, "services": ["water"],

@@ -28,7 +28,7 @@ def _resources():
     """(module, url prefix) of every API resource group."""
     from service.api.identity import accounts, admin_auth, audit_log, auth, me, orgs
     from service.api.joining import card, disputes, join, join_codes, join_review
-    from service.api.members import members, stats
+    from service.api.members import lifecycle_admin, members, my_membership, stats
     from service.api.refunds import (
         admin_policies,
         applications,
@@ -52,6 +52,7 @@ def _resources():
         (me, ""),
         (card, ""),
         (join, ""),
+        (my_membership, ""),
         (public, "/stations"),
         (feedback, "/stations"),
         (admin_auth, "/admin/auth"),
@@ -62,6 +63,7 @@ def _resources():
         (disputes, "/admin/join/disputes"),
         (members, "/admin/members"),
         (stats, "/admin/stats"),
+        (lifecycle_admin, "/admin"),
         (audit_log, "/admin/audit"),
         (enterprises, "/refunds"),
         (policies, "/refunds"),

@@ -117,7 +117,8 @@ def create_org(data: dict, parent: Org | None, actor: Admin | None = None) -> Or
         abort(409, "org_code_taken", f"组织代码{code}已被使用")
     org = Org(code=code, name=data["name"], kind=data["kind"], district_code=district,
               accepts_members=data.get("accepts_members", True),
-              auto_approve=data.get("auto_approve", False))
+              auto_approve=data.get("auto_approve", False),
+              review_working_days=data.get("review_working_days", 15))
     db.session.add(org)
     db.session.flush()
     org.place_under(parent)
@@ -148,3 +149,27 @@ def district_federation(district_code: str) -> Org | None:
         .where(root.parent_id.is_(None), Org.kind == DISTRICT_KIND,
                Org.district_code == district_code)
         .order_by(Org.id).limit(1))
+
+
+HOLDING_KIND = "holding_pool"
+NEW_EMPLOYMENT_KIND = "new_employment_federation"
+
+
+def holding_pool(district_code: str | None) -> Org | None:
+    """The holding pool (会籍保留池) of the district's new-employment federation, or the
+    city's when the district has none: a `holding_pool` org under a federation of that
+    kind, taking members."""
+    federation = aliased(Org)
+
+    def pool_of(code: str | None) -> Org | None:
+        if code is None:
+            return None
+        return db.session.scalar(
+            select(Org).join(federation, Org.parent_id == federation.id)
+            .where(Org.kind == HOLDING_KIND, Org.accepts_members.is_(True),
+                   federation.kind == NEW_EMPLOYMENT_KIND,
+                   federation.district_code == code)
+            .order_by(Org.id).limit(1))
+
+    city = db.session.scalar(select(Org.district_code).where(Org.parent_id.is_(None)))
+    return pool_of(district_code) or pool_of(city)

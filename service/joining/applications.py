@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from service.core import clock
 from service.core.pii import blind_index, blind_indexes
+from service.core.workdays import due_on as working_days_after
 from service.domain.idcard import parse_id_number
 from service.domain.phone import normalize_mobile
 from service.extensions import db
@@ -25,13 +26,18 @@ OPTIONAL_FIELDS = ("employer", "household_type", "ethnicity", "political_status"
 APPROVED_REMARK = "欢迎入会，可在小程序查看电子会员卡"
 
 
+def due_date(org: Org, submitted_at) -> tuple:
+    """(due date, estimated) of an item `org` answers, submitted at `submitted_at`."""
+    return working_days_after(submitted_at, org.review_working_days or 15)
+
+
 def find_join_code(scene: str) -> JoinCode | None:
     """The enabled join code for a scene, with its org."""
     return db.session.scalar(select(JoinCode).options(joinedload(JoinCode.org))
                              .where(JoinCode.scene == scene, JoinCode.enabled.is_(True)))
 
 
-def _target(data: dict) -> tuple[Org, JoinCode | None]:
+def join_target(data: dict) -> tuple[Org, JoinCode | None]:
     if data.get("scene"):
         code = find_join_code(data["scene"])
         if code is None:
@@ -54,7 +60,7 @@ def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> JoinAp
     `person_indexes`: the person's blind index under every configured key."""
     member = db.session.scalar(
         select(Member).options(joinedload(Member.org)).where(Member.user_id == user.id))
-    if member is not None:
+    if member is not None and member.status != "withdrawn":  # a withdrawn one may rejoin
         if member.person_index not in person_indexes:
             abort(409, "already_member", "当前微信账号已办理入会，一个微信账号只能绑定一名会员")
         if member.org_id == org.id:
@@ -89,7 +95,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
     """
     identity = parse_id_number(data["id_number"], clock.today_shanghai())
     phone = normalize_mobile(data["phone"])
-    org, join_code = _target(data)
+    org, join_code = join_target(data)
     if not org.accepts_members:
         abort(403, "org_not_accepting", f"{org.name}暂不接收入会申请，请选择其他工会组织")
     people = blind_indexes("id_number", identity.number)  # stored under the first
@@ -102,6 +108,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
         else:
             status = "approved" if org.auto_approve and phone_verified(user, phone) else "pending"
         now = clock.now()
+        due, estimated = (None, False) if status == "approved" else due_date(org, now)
         application = JoinApplication(
             user_id=user.id, org=org, join_code=join_code, name=data["name"],
             id_number=identity.number, id_index=person,
@@ -109,6 +116,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
             gender=identity.gender, birth_date=identity.birth_date, phone=phone,
             phone_index=blind_index("phone", phone), occupation=data["occupation"],
             status=status, reviewed_at=now if status == "approved" else None, created_at=now,
+            due_on=due, due_on_estimated=estimated,
             member=None, **{name: data.get(name) for name in OPTIONAL_FIELDS})
         db.session.add(application)
         bind(user, identity.number, person)

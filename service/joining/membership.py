@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from service.core import clock
 from service.extensions import db
 from service.models.accounts import Admin, User
+from service.models.lifecycle import MembershipEvent
 from service.models.members import JoinApplication, Member, MemberTransfer, PersonDetails
 from service.models.orgs import Org
 from service.web.errors import abort
@@ -45,7 +46,23 @@ def member_number(org: Org, joined_at: datetime, application_id: int) -> str:
 
 
 def make_member(application: JoinApplication, joined_at: datetime) -> Member:
-    """Add the member an approved application makes (its person index is unique)."""
+    """Add the member an approved application makes (its person index is unique).
+
+    A person who withdrew (退会) and rejoins gets their old row back: the same member
+    number, the new org, the new join date."""
+    former = db.session.scalar(select(Member).where(
+        Member.person_index == application.id_index, Member.status == "withdrawn"))
+    if former is not None:
+        former.application = application
+        former.user_id, former.org_id = application.user_id, application.org_id
+        former.status, former.hold_reason, former.joined_at = "active", None, joined_at
+        for name in PERSON_FIELDS:
+            setattr(former, name, getattr(application, name))
+        db.session.add(MembershipEvent(member_id=former.id, subject="rejoin",
+                                       subject_id=application.id, action="rejoined",
+                                       from_status="withdrawn", to_status="active",
+                                       user_id=application.user_id))
+        return former
     member = Member(user_id=application.user_id, application=application,
                     person_index=application.id_index, org_id=application.org_id,
                     member_no=member_number(application.org, joined_at, application.id),
@@ -55,8 +72,11 @@ def make_member(application: JoinApplication, joined_at: datetime) -> Member:
     return member
 
 
-def transfer_member(member: Member, target: Org, reason: str, admin: Admin) -> MemberTransfer:
+def transfer_member(member: Member, target: Org, reason: str,
+                    admin: Admin | None) -> MemberTransfer:
     """Move a member to another org (会籍转移), keeping the history."""
+    if member.status == "withdrawn":
+        abort(409, "membership_withdrawn", "该会员已退会，不能办理会籍转移")
     if target.id == member.org_id:
         abort(409, "same_org", "会员已在该组织，无需转移")
     if not target.accepts_members:
@@ -70,7 +90,7 @@ def transfer_member(member: Member, target: Org, reason: str, admin: Admin) -> M
     if moved.rowcount != 1:
         abort(409, "member_changed", "该会员的所属组织刚被修改，请刷新后重试")
     transfer = MemberTransfer(member_id=member.id, from_org_id=source_id, to_org_id=target.id,
-                              reason=reason, admin_id=admin.id)
+                              reason=reason, admin_id=admin.id if admin else None)
     db.session.add(transfer)
     db.session.flush()
     db.session.refresh(member)
@@ -103,17 +123,22 @@ def read_card_code(code: str) -> Member:
         abort(422, "verify_code_invalid", "会员码无效，请会员重新出示电子会员卡",
               {"json": {"verify_code": ["无效"]}})
     member = db.session.get(Member, member_id)
-    if member is None or member.status != "active":
+    if member is None:
         abort(404, "not_member", "未找到该会员，会籍可能已变更")
+    if member.status == "withdrawn":
+        abort(404, "membership_withdrawn", "该会员已退会，电子会员卡已停用")
     return member
 
 
 def member_card(user: User) -> dict:
     """The user's electronic member card with a fresh verify code (404 unless a member)."""
     member = member_of(user)
-    if member is None or member.status != "active":
+    if member is None:
         abort(404, "not_member", "您还不是工会会员，扫描工会的入会码即可申请入会")
-    return {"member_no": member.member_no, "name": member.name,
+    if member.status == "withdrawn":
+        abort(404, "membership_withdrawn",
+              "您已退会，电子会员卡已停用；如需重新入会，请扫描工会的入会码申请")
+    return {"member_no": member.member_no, "name": member.name, "status": member.status,
             "org_name": member.org.name, "joined_at": member.joined_at,
             "verify_code": issue_card_code(member),
             "verify_code_expires_in": card_code_ttl()}

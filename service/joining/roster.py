@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from service.core.pii import blind_match
 from service.identity.auth import get_scoped, scope_org_ids
 from service.identity.lookups import exact_lookup, record_lookup
+from service.joining.deadlines import deadline_order
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org, subtree_ids
 
@@ -49,11 +50,13 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
 
 
 def review_queue(args: dict) -> Select:
-    """The join applications a reviewer sees: in scope, filtered, newest first."""
-    query = (select(JoinApplication)
-             .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
-                      selectinload(JoinApplication.join_code))
-             .order_by(JoinApplication.id.desc()))
+    """The join applications a reviewer sees: in scope, filtered, the earliest due first
+    (`overdue` narrows to the pending ones past their due date)."""
+    query = deadline_order(
+        select(JoinApplication)
+        .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
+                 selectinload(JoinApplication.join_code)),
+        JoinApplication, ("pending",), args.get("overdue"))
     if "status" in args:
         query = query.where(JoinApplication.status == args["status"])
     return common_filters(query, JoinApplication, JoinApplication.id_index,
@@ -63,4 +66,6 @@ def review_queue(args: dict) -> Select:
 def member_list(args: dict) -> Select:
     """The members a reviewer sees: in scope, filtered, newest first."""
     query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+    if "status" in args:
+        query = query.where(Member.status == args["status"])
     return common_filters(query, Member, Member.person_index, Member.joined_at, args)

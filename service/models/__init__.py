@@ -6,6 +6,12 @@ from service.models.disputes import JoinDispute
 from service.models.heartbeat import Heartbeat
 from service.models.idempotency import IdempotentRequest
 from service.models.join_codes import JoinCode
+from service.models.lifecycle import (
+    DeadlineReminder,
+    MembershipEvent,
+    TransferRequest,
+    WithdrawalRequest,
+)
 from service.models.members import JoinApplication, Member, MemberTransfer
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
@@ -25,4 +31,5 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "Heartbeat", "IdempotentRequest"
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
-           "EnterpriseClaim"]
+           "EnterpriseClaim", "DeadlineReminder", "MembershipEvent", "TransferRequest",
+           "WithdrawalRequest"]

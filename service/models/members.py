@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
@@ -17,11 +17,16 @@ from service.models.orgs import Org
 # `disputed`: the person's ID number is held by another account; staff of the holding org
 # decide (service/joining/disputes.py). It holds no live person index.
 APPLICATION_STATUSES = ("pending", "approved", "rejected", "disputed")
-MEMBER_STATUSES = ("active",)
+# held: 保留会籍 (counted apart, pays nothing, keeps the card); withdrawn: 退会 (card stops).
+MEMBER_STATUSES = ("active", "held", "withdrawn")
+HOLD_REASONS = ("no_union", "left_work")
 
 
+# An approved application gives its index up when the membership is withdrawn, so the
+# person may apply again (the member row keeps the person's unique index meanwhile).
 ACTIVE_PERSON_CHECK = ("(status IN ('rejected', 'disputed') AND active_person_index IS NULL) OR "
-                       "(status IN ('pending', 'approved') AND active_person_index IS NOT NULL)")
+                       "(status = 'pending' AND active_person_index IS NOT NULL) OR "
+                       "status = 'approved'")
 
 
 class PersonDetails:
@@ -75,6 +80,9 @@ class JoinApplication(PersonDetails, db.Model):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    # When the applicant may expect an answer (working days, service/core/workdays.py).
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_on_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()
     org: Mapped[Org] = relationship()
@@ -93,6 +101,9 @@ class Member(PersonDetails, db.Model):
     __table_args__ = (
         *_person_checks(),
         CheckConstraint(one_of("status", MEMBER_STATUSES), name="status"),
+        CheckConstraint("hold_reason IS NULL OR hold_reason IN ('no_union', 'left_work')",
+                        name="hold_reason"),
+        Index("ix_members_org_status", "org_id", "status"),
         Index("ix_members_org_joined", "org_id", "joined_at"),
         Index("ix_members_org_occupation", "org_id", "occupation"),
     )
@@ -107,6 +118,7 @@ class Member(PersonDetails, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     member_no: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    hold_reason: Mapped[str | None] = mapped_column(String(10))
     joined_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 

@@ -17,6 +17,7 @@ class Org(db.Model):
     __tablename__ = "orgs"
     __table_args__ = (
         CheckConstraint(one_of("kind", ORG_KINDS), name="kind"),
+    CheckConstraint("review_working_days BETWEEN 1 AND 60", name="review_working_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,6 +30,8 @@ class Org(db.Model):
     district_code: Mapped[str | None] = mapped_column(String(6), index=True)
     accepts_members: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Working days within which an application, transfer or withdrawal is answered.
+    review_working_days: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 

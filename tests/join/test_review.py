@@ -103,9 +103,10 @@ def test_queue_filters(app, client, member, staff):
     assert ids(q="137 0000 0002") == [courier["id"]]
     assert ids(q=id_number(1)) == [rider["id"]]
     assert ids(q=id_number(3)) == []
-    assert ids(org_id=jsxw) == [courier["id"], rider["id"]]
+    # Oldest due date first; the same due date in the order they came.
+    assert ids(org_id=jsxw) == [rider["id"], courier["id"]]
     now = datetime.now(UTC)
-    assert ids(since=(now - timedelta(hours=1)).isoformat()) == [courier["id"], rider["id"]]
+    assert ids(since=(now - timedelta(hours=1)).isoformat()) == [rider["id"], courier["id"]]
     assert ids(until=(now - timedelta(hours=1)).isoformat()) == []
     assert_error(client.get(QUEUE, query_string={"status": "lost"}, headers=headers), 422)
     assert_error(client.get(QUEUE, query_string={"page_size": 500}, headers=headers), 422)

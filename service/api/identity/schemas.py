@@ -73,6 +73,9 @@ class OrgSchema(Schema):
     district_code = fields.String(allow_none=True, validate=DISTRICT)
     accepts_members = fields.Boolean(load_default=True)
     auto_approve = fields.Boolean(load_default=False)
+    review_working_days = fields.Integer(
+        load_default=15, validate=validate.Range(min=1, max=60, error="应为1到60个工作日"),
+        metadata={"description": "入会、转移、退会申请的答复期限（工作日）"})
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -85,6 +88,8 @@ class OrgUpdateSchema(Schema):
     district_code = fields.String(allow_none=True, validate=DISTRICT)
     accepts_members = fields.Boolean()
     auto_approve = fields.Boolean()
+    review_working_days = fields.Integer(
+        validate=validate.Range(min=1, max=60, error="应为1到60个工作日"))
 
 
 class OrgQuerySchema(PageArgs):

@@ -90,5 +90,6 @@ def _as_submitted(application: JoinApplication, member_no: str | None) -> dict:
             "org": org_brief(application.org), "member_no": member_no,
             "name": application.name, "occupation": application.occupation,
             "reject_reason": None, "created_at": application.created_at,
-            "reviewed_at": application.reviewed_at}
+            "reviewed_at": application.reviewed_at, "due_on": application.due_on,
+            "due_on_estimated": application.due_on_estimated}
 

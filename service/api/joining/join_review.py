@@ -33,7 +33,7 @@ class JoinReviewQueue(MethodView):
     def get(self, args):
         """入会申请审核列表
 
-        列出所辖范围内的入会申请，最新的在前，支持筛选。
+        列出所辖范围内的入会申请，答复期限最早的在前，支持筛选；overdue=true 只列逾期未审核的。
         """
         query = review_queue(args)
         db.session.commit()  # the audit entry of an exact lookup

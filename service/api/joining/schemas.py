@@ -14,6 +14,7 @@ from service.domain.enums import (
     POLITICAL_STATUSES,
 )
 from service.domain.masking import mask_id_number, mask_phone
+from service.joining.deadlines import is_overdue
 from service.models.members import APPLICATION_STATUSES
 from service.web.validators import FullMatch
 from service.wechat.limits import SCENE_PATTERN
@@ -106,6 +107,10 @@ class JoinApplicationSchema(Schema):
     reject_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
     reviewed_at = fields.DateTime(allow_none=True)
+    due_on = fields.Date(allow_none=True,
+                         metadata={"description": "预计答复日期（北京时间，按工作日计）"})
+    due_on_estimated = fields.Boolean(
+        metadata={"description": "工作日历尚无该年数据，按周一至周五扣除固定节日估算"})
     message = fields.String(metadata={"description": "给申请人的提示（仅 status=disputed 时）"})
 
 
@@ -119,6 +124,8 @@ class JoinApplicationReviewSchema(JoinApplicationSchema, PersonProfileSchema):
 
     join_code = fields.Nested(JoinCodeBriefSchema, allow_none=True)
     reviewed_by = fields.Integer(allow_none=True)
+    overdue = fields.Function(lambda a: is_overdue(a),
+                              metadata={"description": "已过答复期限仍未审核"})
 
 
 class JoinApplicationQuerySchema(PageArgs):
@@ -128,6 +135,7 @@ class JoinApplicationQuerySchema(PageArgs):
     since = fields.AwareDateTime()
     until = fields.AwareDateTime()
     q = fields.String(validate=validate.Length(min=1, max=50))
+    overdue = fields.Boolean(metadata={"description": "true 只列逾期未审核的"})
 
 
 class JoinRejectSchema(Schema):
@@ -141,6 +149,7 @@ class JoinDecisionSchema(Schema):
 
 class MemberCardSchema(Schema):
     member_no = fields.String()
+    status = fields.String(metadata={"description": "active 正常, held 保留会籍"})
     name = fields.String()
     org_name = fields.String()
     joined_at = fields.DateTime()

@@ -7,7 +7,7 @@ from service.api.fields import Id
 from service.api.joining.schemas import PersonProfileSchema, one_of
 from service.domain.enums import OCCUPATIONS
 from service.domain.masking import mask_name
-from service.models.members import APPLICATION_STATUSES
+from service.models.members import APPLICATION_STATUSES, MEMBER_STATUSES
 
 
 class MemberSchema(PersonProfileSchema):
@@ -19,6 +19,7 @@ class MemberSchema(PersonProfileSchema):
     occupation = fields.String()
     org = fields.Nested(OrgBriefSchema)
     status = fields.String()
+    hold_reason = fields.String(allow_none=True)
     joined_at = fields.DateTime()
 
 
@@ -44,7 +45,8 @@ class MemberFilterSchema(Schema):
 
 
 class MemberQuerySchema(PageArgs, MemberFilterSchema):
-    pass
+    status = fields.String(validate=one_of(MEMBER_STATUSES),
+                           metadata={"description": "active 正常, held 保留会籍, withdrawn 已退会"})
 
 
 class MemberExportQuerySchema(MemberFilterSchema):
