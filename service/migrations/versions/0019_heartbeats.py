@@ -1,7 +1,7 @@
 """the primary's heartbeat, read on the replica to measure its lag
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import service.core.database
 
 revision = '0019'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
