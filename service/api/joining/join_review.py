@@ -1,8 +1,6 @@
 """The join review queue: staff of the org or an ancestor approve or reject."""
 
 from flask.views import MethodView
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from service.api.common import envelope
 from service.api.joining.dispute_schemas import JoinUnbindSchema
@@ -14,7 +12,7 @@ from service.api.joining.schemas import (
 )
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining.roster import common_filters
+from service.joining.review import application_query
 from service.joining.staff import approve_application, reject_application, unbind_applicant
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint, errors
@@ -37,14 +35,7 @@ class JoinReviewQueue(MethodView):
 
         列出所辖范围内的入会申请，最新的在前，支持筛选。
         """
-        query = (select(JoinApplication)
-                 .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
-                          selectinload(JoinApplication.join_code))
-                 .order_by(JoinApplication.id.desc()))
-        if "status" in args:
-            query = query.where(JoinApplication.status == args["status"])
-        query = common_filters(query, JoinApplication, JoinApplication.id_index,
-                               JoinApplication.created_at, args)
+        query = application_query(args)
         db.session.commit()  # the audit entry of an exact lookup
         return paginate(query, args)
 
