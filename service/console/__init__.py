@@ -10,7 +10,7 @@ from flask import Flask
 from service.console.blueprint import bp, csrf
 
 # One module per area; a new area is one more name here.
-AREAS = ("account", "dashboard", "review", "members")
+AREAS = ("account", "dashboard", "review", "members", "card")
 
 
 def init_app(app: Flask) -> None:

@@ -1,11 +1,18 @@
 """Staff filters shared by the application queue, the member roster and its export."""
 
-from sqlalchemy import Select
+import re
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from service.core.pii import blind_match
 from service.identity.auth import get_scoped, scope_org_ids
 from service.identity.lookups import exact_lookup, record_lookup
+from service.models.members import Member
 from service.models.orgs import Org, subtree_ids
+
+# A member number as cards show it (service/joining/membership.py), whole or its start.
+MEMBER_NO = re.compile(r"\d{6}-\d{4}(-\d{1,8})?")
 
 
 def in_org_filter(query: Select, model, org_id: int | None) -> Select:
@@ -43,3 +50,15 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
     if "until" in args:
         query = query.where(time_column < args["until"])
     return search_filter(query, model, person_column, args.get("q"))
+
+
+def member_query(args: dict, query: Select | None = None) -> Select:
+    """Members in scope filtered by `args`, newest first; `q` may also be a member number
+    (whole, or its first part: district-year)."""
+    if query is None:
+        query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+    q = (args.get("q") or "").strip()
+    if q and MEMBER_NO.fullmatch(q):
+        args = {k: v for k, v in args.items() if k != "q"}
+        query = query.where(Member.member_no.startswith(q, autoescape=True))
+    return common_filters(query, Member, Member.person_index, Member.joined_at, args)

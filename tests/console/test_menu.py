@@ -16,11 +16,11 @@ def _menu(client, username) -> list[str]:
 
 
 @pytest.mark.parametrize(("username", "shown", "hidden"), [
-    ("jinshui_reviewer", {"工作台", "入会审核"}, set()),
-    ("jinshui_admin", {"工作台", "入会审核"}, set()),
-    ("jinshui_refunds", {"工作台"}, {"入会审核", "会员"}),
-    ("jinshui_stations", {"工作台"}, {"入会审核", "会员"}),
-    ("city_finance", {"工作台"}, {"入会审核", "会员"}),
+    ("jinshui_reviewer", {"工作台", "入会审核", "会员", "会员卡核验"}, set()),
+    ("jinshui_admin", {"工作台", "入会审核", "会员", "会员卡核验"}, set()),
+    ("jinshui_refunds", {"工作台", "会员卡核验"}, {"入会审核", "会员"}),
+    ("jinshui_stations", {"工作台", "会员卡核验"}, {"入会审核", "会员"}),
+    ("city_finance", {"工作台", "会员卡核验"}, {"入会审核", "会员"}),
 ])
 def test_the_menu_follows_the_roles(client, username, shown, hidden):
     items = set(_menu(client, username))

@@ -1,8 +1,6 @@
 """The member roster: list, detail with transfer history, export, transfer, card check."""
 
 from flask.views import MethodView
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from service.api.common import envelope
 from service.api.members.schemas import (
@@ -14,19 +12,15 @@ from service.api.members.schemas import (
     MemberSchema,
     MemberTransferInputSchema,
 )
-from service.core import clock
-from service.core.spreadsheets import xlsx_response
 from service.extensions import db
-from service.identity import audit
-from service.identity.auth import admin_required, current_admin, get_scoped, has_role
-from service.joining.export import header, roster_footer, roster_query, roster_rows
+from service.identity.auth import admin_required, current_admin, get_scoped
+from service.joining.export import export_roster
 from service.joining.membership import read_card_code
-from service.joining.roster import common_filters
+from service.joining.roster import member_query
 from service.joining.staff import move_member
 from service.models.members import Member
 from service.models.orgs import Org
 from service.web.blueprint import Blueprint, errors
-from service.web.errors import abort
 from service.web.limits import limit_exact_lookups
 from service.web.pages import paginate
 
@@ -46,8 +40,7 @@ class Members(MethodView):
 
         列出所辖范围内的会员，最新的在前；身份证号和手机号脱敏显示。
         """
-        query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
-        query = common_filters(query, Member, Member.person_index, Member.joined_at, args)
+        query = member_query(args)
         db.session.commit()  # the audit entry of an exact lookup
         return paginate(query, args)
 
@@ -66,21 +59,7 @@ class MemberExport(MethodView):
 
         以流式下载；导出完整的身份证号和手机号需要 org_admin 角色并填写理由。
         """
-        admin = current_admin()
-        if args["full"] and not has_role(admin, "org_admin"):
-            abort(403, "role_required", "导出完整身份证号码和手机号码需要组织管理员权限")
-        query = common_filters(roster_query(), Member, Member.person_index, Member.joined_at,
-                               args)
-        today = f"{clock.today_shanghai():%Y%m%d}"
-        # Audited before the first byte: a download cut short still counts as an export.
-        rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        response = xlsx_response(f"会员名册-{today}.xlsx", "会员名册", header(args["full"]),
-                                 roster_rows(query, args["full"]), footer=roster_footer)
-        audit.record("member.export", object_type="member", org_id=admin.org_id,
-                     reason=args.get("reason"),
-                     detail={"rows": rows, "full": args["full"],
-                             "filters": {k: str(v) for k, v in args.items()
-                                         if k not in ("full", "reason", "q")}})
+        response = export_roster(current_admin(), args)
         db.session.commit()
         return response
 
