@@ -49,6 +49,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@admin_required(pending_password_ok=True)
 def logout():
     """退出登录"""
     signed_in.end()

@@ -142,6 +142,12 @@ def error_page(status: int, message: str, headers=None):
         headers or {}
 
 
+@bp.route("/<path:unknown>")
+def not_found(unknown):
+    """工作台中不存在的页面"""
+    return error_page(404, "页面不存在，请从左侧菜单进入")
+
+
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
     db.session.rollback()
