@@ -13,6 +13,7 @@ from service.models.orgs import Org, subtree_ids
 
 # A member number as cards show it (service/joining/membership.py), whole or its start.
 MEMBER_NO = re.compile(r"\d{6}-\d{4}(-\d{1,8})?")
+PHONE_TAIL = re.compile(r"\d{4}")
 
 
 def in_org_filter(query: Select, model, org_id: int | None) -> Select:
@@ -54,11 +55,15 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
 
 def member_query(args: dict, query: Select | None = None) -> Select:
     """Members in scope filtered by `args`, newest first; `q` may also be a member number
-    (whole, or its first part: district-year)."""
+    (whole, or its first part: district-year) or a phone's last four digits."""
     if query is None:
         query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
     q = (args.get("q") or "").strip()
     if q and MEMBER_NO.fullmatch(q):
         args = {k: v for k, v in args.items() if k != "q"}
         query = query.where(Member.member_no.startswith(q, autoescape=True))
+    elif PHONE_TAIL.fullmatch(q):
+        # The four digits the masked phone shows: they narrow the list, reveal nothing more.
+        args = {k: v for k, v in args.items() if k != "q"}
+        query = query.where(Member.phone_tail == q)
     return common_filters(query, Member, Member.person_index, Member.joined_at, args)

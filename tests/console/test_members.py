@@ -138,3 +138,35 @@ def test_member_reveal_is_audited(client, app):
     with app.app_context():
         assert db.session.scalar(select(AuditEntry.reason).where(
             AuditEntry.action == "member.reveal")) == "回访"
+
+
+def test_search_by_the_phones_last_four_digits(client, app):
+    _members(app, "JS-XW", 2)  # phones 13900000001 and 13900000002
+    sign_in(client, "jinshui_reviewer")
+    shown = text(client.get("/console/members", query_string={"q": "0002"}))
+    assert "139****0002" in shown and "139****0001" not in shown
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry.id).where(
+            AuditEntry.action == "pii.exact_lookup")) is None  # nothing hidden was matched
+    api = client.get("/api/v1/admin/members", query_string={"q": "0001"},
+                     headers=_staff_headers(client, "jinshui_reviewer"))
+    assert [m["phone"] for m in api.get_json()["items"]] == ["139****0001"]
+
+
+def _staff_headers(client, username):
+    response = client.post("/api/v1/admin/auth/login",
+                           json={"username": username, "password": "demo-pass-2026"})
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def test_the_migration_fills_the_tails_of_existing_members(app):
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    [member_id] = _members(app, "JS-XW", 1, first=7)
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0014")
+        upgrade()
+        tail = db.session.scalar(sa.select(Member.phone_tail).where(Member.id == member_id))
+    assert tail == "0007"
