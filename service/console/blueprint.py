@@ -48,6 +48,14 @@ def _signed_in():
     return None
 
 
+@bp.after_request
+def _not_cached(response):
+    # Pages show personal data (masked or, after a reveal, in full): never kept by a cache.
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 @bp.context_processor
 def _layout():
     admin = g.get("admin")

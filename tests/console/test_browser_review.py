@@ -43,5 +43,8 @@ def test_a_reviewer_rejects_one_and_approves_two_in_bulk(app):
         assert [db.session.get(JoinApplication, i).status for i in ids[1:]] == ["approved"] * 2
         members = db.session.scalars(select(Member.application_id)).all()
         assert sorted(members) == sorted(ids[1:])
-        notices = db.session.scalars(select(OutboxMessage)).all()
+        notices = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         assert len(notices) == 3
+        assert reason in str(notices[0].data) and "未通过" in str(notices[0].data)
+        assert all("未通过" not in str(notice.data) and "通过" in str(notice.data)
+                   for notice in notices[1:])

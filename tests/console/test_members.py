@@ -170,3 +170,18 @@ def test_the_migration_fills_the_tails_of_existing_members(app):
         upgrade()
         tail = db.session.scalar(sa.select(Member.phone_tail).where(Member.id == member_id))
     assert tail == "0007"
+
+
+def test_too_many_exact_lookups_is_a_page_that_keeps_the_query(settings):
+    from service import create_app
+
+    settings.update(RATELIMIT_ENABLED=True, EXACT_LOOKUP_LIMIT="1 per hour")
+    app = create_app(settings)
+    client = app.test_client()  # on the database the demo tree was seeded into
+    sign_in(client, "jinshui_reviewer")
+    assert client.get("/console/members?q=13900000001").status_code == 200
+    refused = client.get("/console/members?q=13900000002&org_id=")
+    assert refused.status_code == 429
+    assert "查询的次数已达上限" in text(refused)
+    assert 'value="13900000002"' in text(refused)
+    assert client.get("/console/members?q=张").status_code == 200  # names are not counted
