@@ -6,6 +6,8 @@ to the roles the API opens it to.
 
 from flask import g, render_template
 
+from service.api.refunds.ledger import STAFF_ROLES as REFUND_ROLES
+from service.api.stations.admin_stations import ROLE as STATION_ROLE
 from service.console.blueprint import bp
 from service.console.charts import bar_chart, column_chart, legend
 from service.core import clock
@@ -15,7 +17,8 @@ from service.joining.stats import by_child_org, weekly_joins
 from service.refunds.ledger import overview as refund_overview
 from service.stations.records import stations_overview
 
-REFUND_ROLES = ("refund_reviewer", "finance")
+# Who may see each block: the roles the API opens the same figures to.
+QUEUE_ROLE = "member_reviewer"  # service/api/joining/join_review.py
 
 
 def _yuan(fen: int) -> str:
@@ -46,9 +49,9 @@ def dashboard():
              ("待审核申请", [row["pending"] for row in orgs])]) if orgs else None,
         "orgs_legend": legend(["会员", "待审核申请"]),
     }
-    if has_role(admin, "member_reviewer"):
+    if has_role(admin, QUEUE_ROLE):
         context["queue"] = waiting_summary(scope_org_ids(admin))
-    if has_role(admin, "station_manager"):
+    if has_role(admin, STATION_ROLE):
         stations = stations_overview(clock.now())
         context["stations"] = stations
         context["stations_chart"] = bar_chart(
