@@ -1,4 +1,10 @@
+import subprocess
+
 import pytest
+
+from tests.servers import ROOT
+
+AXE = ROOT / "tests" / "axe"
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +21,14 @@ def demo_data(app, wechat_fake):
     with app.app_context():
         seed()
         db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core as pinned in tests/axe/package.json (installed by npm ci when missing)."""
+    script = AXE / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                                cwd=AXE, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return script.read_text()

@@ -86,3 +86,15 @@ def add_applications(app, org_code: str, count: int, *, first: int = 1,
             ids.append(application.id)
         db.session.commit()
     return ids
+
+
+def scan(page, axe_source: str) -> list[str]:
+    """The serious and critical findings of axe-core on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source)  # run by the browser's debugger, not a page script
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' '))"
+        ".slice(0, 3).join(', '))")
+    return results

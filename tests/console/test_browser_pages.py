@@ -2,7 +2,6 @@
 accessibility scan (axe-core), nothing from another origin, no console error."""
 
 import re
-import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -10,34 +9,9 @@ from sqlalchemy import select
 from service.extensions import db
 from service.models.members import JoinApplication, Member
 from tests.browser import browser_page, live_server
-from tests.console.helpers import add_applications, signed_in_browser
-from tests.servers import ROOT
+from tests.console.helpers import add_applications, scan, signed_in_browser
 
 pytestmark = pytest.mark.slow
-AXE = ROOT / "tests" / "axe"
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    """axe-core as pinned in tests/axe/package.json (installed by npm ci when missing)."""
-    script = AXE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                                cwd=AXE, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
-    return script.read_text()
-
-
-def scan(page, axe_source: str) -> list[str]:
-    """The serious and critical findings of axe-core on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(axe_source)  # run by the browser's debugger, not a page script
-    results = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' '))"
-        ".slice(0, 3).join(', '))")
-    return results
 
 
 def _a_member_and_an_application(app):
