@@ -40,8 +40,8 @@ def login():
         return render_template("console/login.html", next=target, error=refusal.message,
                                field="password"), refusal.status, refusal.headers
     admin.last_login_at = clock.now()
-    db.session.commit()
     signed_in.start(admin)
+    db.session.commit()
     if admin.must_change_password:
         flash("您的密码是初始密码或已被重置，请先设置新密码", "info")
         return redirect(url_for("console.password"))
@@ -53,6 +53,7 @@ def login():
 def logout():
     """退出登录"""
     signed_in.end()
+    db.session.commit()
     flash("您已安全退出", "info")
     return redirect(url_for("console.login"))
 

@@ -1,6 +1,6 @@
 """Every model, imported so that migrations and relationships see them all."""
 
-from service.models.accounts import Admin, StaffLoginFailure, User
+from service.models.accounts import Admin, ConsoleSession, StaffLoginFailure, User
 from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
 from service.models.idempotency import IdempotentRequest
@@ -24,4 +24,4 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplic
            "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
-           "EnterpriseClaim"]
+           "EnterpriseClaim", "ConsoleSession"]

@@ -170,3 +170,22 @@ def test_the_form_token_is_required_on_every_console_post(client):
     refused = client.post("/console/logout")
     assert refused.status_code == 403
     assert client.get("/console/").status_code == 200  # still signed in
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(client, app):
+    sign_in(client, "jinshui_reviewer")
+    copied = client.get_cookie("session").value
+    assert post_form(client, "/console/logout", {}, form_page="/console/").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/console/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/console/login")
+
+
+def test_two_sign_ins_are_two_sessions(client, app):
+    other = app.test_client()
+    sign_in(client, "jinshui_reviewer")
+    sign_in(other, "jinshui_reviewer")
+    post_form(client, "/console/logout", {}, form_page="/console/")
+    assert other.get("/console/").status_code == 200  # signing out here ends only this one
