@@ -11,7 +11,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(overrides=config))
     app.json.ensure_ascii = False  # Chinese text as UTF-8, not \u escapes
 
-    from service import commands, extensions
+    from service import commands, console, extensions
     from service.api import register_blueprints
     from service.core import logs, proxies
     from service.core.database import close_replica_session
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.teardown_appcontext(close_replica_session)
     register_blueprints(app)
+    console.init_app(app)
     errors.init_app(app)
     input_guard.init_app(app)
     idempotency.init_app(app)

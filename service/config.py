@@ -206,6 +206,16 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "METRICS_ALLOW": read.text("METRICS_ALLOW",
                                    "" if env == "production" else "127.0.0.1,::1"),
         "METRICS_TOKEN": read.text("METRICS_TOKEN"),
+        # The staff console (/console/): its signed session cookie, never readable by
+        # scripts, sent on top-level navigation only, over HTTPS only in production; a
+        # session unused this many minutes ends.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": read.flag("SESSION_COOKIE_SECURE", env == "production"),
+        "CONSOLE_IDLE_MINUTES": read.number("CONSOLE_IDLE_MINUTES", "30"),
+        # CSRF tokens: the console checks them itself (the JSON API uses bearer tokens).
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
     }
     return config, read
 

@@ -155,6 +155,9 @@ def production_problems(config: dict, dns_failure_is_problem: bool) -> list[str]
         value = (config.get(name) or "").strip()
         if not value or value == DEV_WECHAT.get(name):
             problems.append(f"{name} 未设置（或仍是开发用默认值）：填写小程序后台的值")
+    if not config["SESSION_COOKIE_SECURE"]:
+        problems.append("SESSION_COOKIE_SECURE 在生产环境必须开启："
+                        "工作台的登录会话只能经 HTTPS 发送")
     return problems + wechat_base_problems(config["WECHAT_API_BASE"], dns_failure_is_problem)
 
 
@@ -214,7 +217,7 @@ def _host_problems(name: str, url: str, host: str, dns_failure_is_problem: bool)
 RATE_LIMITS = ("LOGIN_RATE_LIMIT", "SUBMIT_RATE_LIMIT", "EXACT_LOOKUP_LIMIT",
                "WECHAT_LOGIN_CODE_LIMIT", "WECHAT_LOGIN_ACCOUNT_LIMIT",
                "WECHAT_LOGIN_ADDRESS_LIMIT", "ENTERPRISE_RATE_LIMIT")
-POSITIVE = ("ENTERPRISES_PER_ACCOUNT", "STATION_IMPORT_BUDGET_SECONDS")
+POSITIVE = ("ENTERPRISES_PER_ACCOUNT", "STATION_IMPORT_BUDGET_SECONDS", "CONSOLE_IDLE_MINUTES")
 
 
 def value_problems(config: dict) -> list[str]:

@@ -21,3 +21,9 @@ def normalize_mobile(raw: str, *, field: str = "phone") -> str:
     if not _MOBILE.fullmatch(digits):
         raise RuleViolation("phone_invalid", "手机号码应为11位数字，以1开头", field)
     return digits
+
+
+def phone_tail(phone: str | None) -> str | None:
+    """The last four digits of a phone number (what its masked form shows), or None."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return digits[-4:] if len(digits) >= 4 else None

@@ -12,11 +12,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from service.core import clock
 from service.domain.errors import RuleViolation
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import has_role, in_scope
-from service.models.accounts import ROLES, Admin, User
+from service.models.accounts import ROLES, Admin, ConsoleSession, User
 from service.models.orgs import Org, subtree_ids
 from service.web.errors import abort
 
@@ -196,3 +197,23 @@ def account_query(actor: Admin, *, org: Org | None = None, q: str | None = None,
     if active is not None:
         query = query.where(Admin.is_active == active)
     return query.order_by(Admin.id)
+
+
+def open_console_session(account: Admin) -> str:
+    """A new console sign-in of `account`; its id, which the console's cookie carries."""
+    session_id = secrets.token_hex(16)
+    db.session.add(ConsoleSession(id=session_id, admin_id=account.id))
+    return session_id
+
+
+def console_session_open(session_id: str | None, account: Admin) -> bool:
+    """Whether the console sign-in `session_id` is `account`'s and not signed out."""
+    row = db.session.get(ConsoleSession, session_id) if session_id else None
+    return row is not None and row.admin_id == account.id and row.ended_at is None
+
+
+def close_console_session(session_id: str | None) -> None:
+    """Sign the console session out: its cookie, wherever copied, stops working."""
+    row = db.session.get(ConsoleSession, session_id) if session_id else None
+    if row is not None and row.ended_at is None:
+        row.ended_at = clock.now()

@@ -68,7 +68,10 @@ def init_app(app: Flask) -> None:
 
 
 def principal_label() -> str | None:
-    """'member:12' or 'admin:3' for logs and idempotency, from a valid token."""
+    """'member:12' or 'admin:3' for logs and idempotency, from a valid token (or the staff
+    console's session, which `act_as` filled in)."""
+    if "principal_label" in g:
+        return g.principal_label
     claims = read_claims()
     return f"{claims.kind}:{claims.subject}" if claims else None
 
@@ -121,6 +124,19 @@ def _admin_token_current(admin: Admin, claims: Claims) -> bool:
         admin.kept_session is not None and claims.session == admin.kept_session)
 
 
+def session_current(admin: Admin, version: int, session: str | None) -> bool:
+    """Whether a console session signed in at `version` still stands (the token rule)."""
+    return admin.is_active and _admin_token_current(admin, Claims(ADMIN, admin.id, version,
+                                                                   session))
+
+
+def act_as(admin: Admin) -> None:
+    """The request acts for `admin` (the console's session): `current_admin`, the audit log,
+    limits and logs see it exactly as they see a bearer token's account."""
+    g.admin = admin
+    g.principal_label = f"{ADMIN}:{admin.id}"
+
+
 def has_role(admin: Admin, role: str) -> bool:
     return any(r == role or role in IMPLIED_ROLES.get(r, ()) for r in admin.roles)
 
@@ -154,6 +170,7 @@ def admin_required(*roles: str, pending_password_ok: bool = False):
                 abort(403, "role_required", "当前账号没有此操作的权限")
             return view(*args, **kwargs)
 
+        wrapper.staff_roles = roles  # the console's menu shows a page to these roles only
         return _document(wrapper, (401, 403))
 
     return decorator

@@ -3,8 +3,9 @@
 A staff search box that matches a full number exactly answers "is this person ours?", so
 each such search is recorded (who, when, which field, found or not; never the value) and
 counted per staff account (service/web/limits.py, EXACT_LOOKUP_LIMIT). Name searches are
-neither. Partial numbers (a phone's last four digits) are searched as names: they match
-nothing, so the masked forms shown to staff cannot be completed by searching.
+neither. Partial numbers are never matched against the hidden digits, so the masked forms
+shown to staff cannot be completed by searching; the member roster matches a phone's last
+four digits only against the four its masked form shows anyway (service/joining/roster.py).
 """
 
 from sqlalchemy import Select, select

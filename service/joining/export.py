@@ -1,8 +1,7 @@
-"""The member roster as an xlsx download, read in id order a batch at a time."""
+"""The member roster as xlsx rows, read in id order a batch at a time."""
 
 from collections.abc import Iterator
 
-from flask import Response
 from sqlalchemy import Select, func, select
 
 from service.core import clock
@@ -20,7 +19,7 @@ from service.domain.masking import mask_id_number, mask_phone
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import has_role
-from service.joining.roster import common_filters
+from service.joining.roster import member_query
 from service.models.accounts import Admin
 from service.models.members import Member
 from service.models.orgs import Org
@@ -29,26 +28,7 @@ from service.web.errors import abort
 HEADER = ["会员号", "姓名", "性别", "出生日期", "身份证号码", "手机号码", "职业", "工作单位",
           "户籍类型", "民族", "政治面貌", "学历", "居住地区县", "所属组织", "入会时间", "状态"]
 BIRTH = HEADER.index("出生日期")
-STATUSES = {"active": "在会"}
-
-
-def export_roster(admin: Admin, args: dict) -> Response:
-    """The roster the filters in `args` select, streamed as xlsx; audited before the first
-    byte (a download cut short still counts as an export). Full ID and phone numbers
-    (`full`) need the org_admin role and a reason (the schema asks for it)."""
-    if args["full"] and not has_role(admin, "org_admin"):
-        abort(403, "role_required", "导出完整身份证号码和手机号码需要组织管理员权限")
-    query = common_filters(roster_query(), Member, Member.person_index, Member.joined_at, args)
-    rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    response = xlsx_response(f"会员名册-{clock.today_shanghai():%Y%m%d}.xlsx", "会员名册",
-                             header(args["full"]), roster_rows(query, args["full"]),
-                             footer=roster_footer)
-    audit.record("member.export", object_type="member", org_id=admin.org_id,
-                 reason=args.get("reason"),
-                 detail={"rows": rows, "full": args["full"],
-                         "filters": {k: str(v) for k, v in args.items()
-                                     if k not in ("full", "reason", "q")}})
-    return response
+STATUSES = {"active": "在会", "held": "保留会籍", "withdrawn": "已退会"}
 
 
 def header(full: bool) -> list[str]:
@@ -88,3 +68,22 @@ def _cells(row, full: bool) -> list:
             row.residence_district_code, row.org_name,
             f"{row.joined_at.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
             STATUSES.get(row.status, row.status)]
+
+
+def export_roster(admin: Admin, args: dict):
+    """The roster of `args`' filters as a streamed xlsx download, audited before the first
+    byte (a download cut short still counts). Full numbers need org_admin and a reason."""
+    full = bool(args.get("full"))
+    if full and not has_role(admin, "org_admin"):
+        abort(403, "role_required", "导出完整身份证号码和手机号码需要组织管理员权限")
+    filters = {k: v for k, v in args.items() if k not in ("full", "reason")}
+    query = member_query(filters, roster_query())
+    today = f"{clock.today_shanghai():%Y%m%d}"
+    rows = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    response = xlsx_response(f"会员名册-{today}.xlsx", "会员名册", header(full),
+                             roster_rows(query, full), footer=roster_footer)
+    audit.record("member.export", object_type="member", org_id=admin.org_id,
+                 reason=args.get("reason"),
+                 detail={"rows": rows, "full": full,
+                         "filters": {k: str(v) for k, v in filters.items() if k != "q"}})
+    return response

@@ -1,5 +1,6 @@
-"""Staff lists: the application queue and the member roster, with the filters they share
-(and the roster export)."""
+"""Staff filters shared by the application queue, the member roster and its export."""
+
+import re
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -7,9 +8,12 @@ from sqlalchemy.orm import selectinload
 from service.core.pii import blind_match
 from service.identity.auth import get_scoped, scope_org_ids
 from service.identity.lookups import exact_lookup, record_lookup
-from service.joining.deadlines import deadline_order
-from service.models.members import JoinApplication, Member
+from service.models.members import Member
 from service.models.orgs import Org, subtree_ids
+
+# A member number as cards show it (service/joining/membership.py), whole or its start.
+MEMBER_NO = re.compile(r"\d{6}-\d{4}(-\d{1,8})?")
+PHONE_TAIL = re.compile(r"\d{4}")
 
 
 def in_org_filter(query: Select, model, org_id: int | None) -> Select:
@@ -49,23 +53,19 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
     return search_filter(query, model, person_column, args.get("q"))
 
 
-def review_queue(args: dict) -> Select:
-    """The join applications a reviewer sees: in scope, filtered, the earliest due first
-    (`overdue` narrows to the pending ones past their due date)."""
-    query = deadline_order(
-        select(JoinApplication)
-        .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
-                 selectinload(JoinApplication.join_code)),
-        JoinApplication, ("pending",), args.get("overdue"))
-    if "status" in args:
-        query = query.where(JoinApplication.status == args["status"])
-    return common_filters(query, JoinApplication, JoinApplication.id_index,
-                          JoinApplication.created_at, args)
-
-
-def member_list(args: dict) -> Select:
-    """The members a reviewer sees: in scope, filtered, newest first."""
-    query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
-    if "status" in args:
+def member_query(args: dict, query: Select | None = None) -> Select:
+    """Members in scope filtered by `args`, newest first; `q` may also be a member number
+    (whole, or its first part: district-year) or a phone's last four digits."""
+    if query is None:
+        query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+    if args.get("status"):
         query = query.where(Member.status == args["status"])
+    q = (args.get("q") or "").strip()
+    if q and MEMBER_NO.fullmatch(q):
+        args = {k: v for k, v in args.items() if k != "q"}
+        query = query.where(Member.member_no.startswith(q, autoescape=True))
+    elif PHONE_TAIL.fullmatch(q):
+        # The four digits the masked phone shows: they narrow the list, reveal nothing more.
+        args = {k: v for k, v in args.items() if k != "q"}
+        query = query.where(Member.phone_tail == q)
     return common_filters(query, Member, Member.person_index, Member.joined_at, args)

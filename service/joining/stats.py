@@ -1,6 +1,6 @@
 """Membership figures for the overview: by occupation group, by org, by month, by status."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -88,3 +88,61 @@ def _by_month(column, where) -> list[dict]:
                                      .group_by(bucket)).all())
     return [{"month": f"{start:%Y-%m}", "count": counts.get(index, 0)}
             for index, start in enumerate(starts)]
+
+
+WEEKS = 12
+
+
+def week_starts(now: datetime, count: int = WEEKS) -> list[datetime]:
+    """The Mondays 00:00 (Asia/Shanghai) that start the last `count` weeks, oldest first."""
+    local = now.astimezone(clock.SHANGHAI)
+    monday = datetime(local.year, local.month, local.day, tzinfo=clock.SHANGHAI) \
+        - timedelta(days=local.weekday())
+    return [monday - timedelta(weeks=count - 1 - i) for i in range(count)]
+
+
+def weekly_joins(root: Org, weeks: int = WEEKS) -> dict:
+    """New members of `root`'s subtree per week, by the four new-employment groups and the
+    rest: {"weeks": ["11-02", ...], "groups": [{"group", "label", "counts": [...]}, ...]}."""
+    starts = week_starts(clock.now(), weeks)
+    bucket = case(*[(Member.joined_at >= start, index)
+                    for index, start in reversed(list(enumerate(starts)))],
+                  else_=-1).label("bucket")
+    rows = db.session.execute(
+        select(bucket, Member.occupation, func.count())
+        .where(Member.org_id.in_(subtree_ids(root)), Member.joined_at >= starts[0])
+        .group_by(bucket, Member.occupation)).all()
+    codes = [*NEW_EMPLOYMENT_GROUPS, OTHERS[0]]
+    counts = {code: [0] * weeks for code in codes}
+    for index, occupation, count in rows:
+        code = occupation if occupation in NEW_EMPLOYMENT_GROUPS else OTHERS[0]
+        counts[code][index] += count
+    labels = {**NEW_EMPLOYMENT_GROUPS, OTHERS[0]: OTHERS[1]}
+    return {"weeks": [f"{start:%m-%d}" for start in starts],
+            "groups": [{"group": code, "label": labels[code], "counts": counts[code]}
+                       for code in codes]}
+
+
+def by_child_org(root: Org) -> list[dict]:
+    """Members and pending applications per direct child of `root` (each with its whole
+    subtree; `root`'s own rows under `root`), most members first."""
+    children = list(db.session.scalars(select(Org).where(Org.parent_id == root.id)))
+    orgs = {root.id: root, **{org.id: org for org in children}}
+
+    def per_child(model, *where) -> dict[int, int]:
+        totals: dict[int, int] = {}
+        rows = db.session.execute(
+            select(Org.path, func.count()).select_from(model).join(Org, Org.id == model.org_id)
+            .where(model.org_id.in_(subtree_ids(root)), *where).group_by(Org.path)).all()
+        for path, count in rows:
+            below = path.removeprefix(root.path)
+            key = int(below.split("/", 1)[0]) if below else root.id
+            totals[key] = totals.get(key, 0) + count
+        return totals
+
+    members = per_child(Member)
+    pending = per_child(JoinApplication, JoinApplication.status == "pending")
+    rows = [{"org": org_brief(orgs[org_id]), "members": members.get(org_id, 0),
+             "pending": pending.get(org_id, 0)}
+            for org_id in orgs if org_id != root.id or members.get(root.id) or pending.get(root.id)]
+    return sorted(rows, key=lambda row: (-row["members"], -row["pending"], row["org"]["id"]))

@@ -1,6 +1,6 @@
 """Every model, imported so that migrations and relationships see them all."""
 
-from service.models.accounts import Admin, StaffLoginFailure, User
+from service.models.accounts import Admin, ConsoleSession, StaffLoginFailure, User
 from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
 from service.models.heartbeat import Heartbeat
@@ -32,4 +32,5 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "Heartbeat", "IdempotentRequest"
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
            "EnterpriseClaim", "DeadlineReminder", "MembershipEvent", "TransferRequest",
-           "WithdrawalRequest"]
+           "WithdrawalRequest",
+           "ConsoleSession"]

@@ -85,3 +85,15 @@ class StaffLoginFailure(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     blocked_until: Mapped[datetime | None]
     last_failed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConsoleSession(db.Model):
+    """One sign-in to the staff console (service/console/session.py): its cookie names it,
+    and signing out ends it here, so a copied cookie stops working too."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=clock.now)
+    ended_at: Mapped[datetime | None]

@@ -2,13 +2,14 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
 from service.core.database import one_of
 from service.core.pii import Encrypted, blind_index_of
 from service.domain.enums import GENDERS, OCCUPATIONS
+from service.domain.phone import phone_tail
 from service.extensions import db
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
@@ -121,11 +122,20 @@ class Member(PersonDetails, db.Model):
     hold_reason: Mapped[str | None] = mapped_column(String(10))
     joined_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+    # The phone's last four digits, which the masked phone shows anyway: staff search by
+    # them (service/joining/roster.py). Kept by `_keep_phone_tail` below.
+    phone_tail: Mapped[str | None] = mapped_column(String(4), index=True)
 
     org: Mapped[Org] = relationship()
     application: Mapped[JoinApplication] = relationship(back_populates="member")
     transfers: Mapped[list["MemberTransfer"]] = relationship(
         order_by="MemberTransfer.id", viewonly=True)
+
+
+@event.listens_for(Member, "before_insert")
+@event.listens_for(Member, "before_update")
+def _keep_phone_tail(mapper, connection, member: Member) -> None:
+    member.phone_tail = phone_tail(member.phone)
 
 
 class MemberTransfer(db.Model):

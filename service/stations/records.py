@@ -4,6 +4,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from service.domain.hours import is_open
+from service.domain.stations import STATION_KINDS
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import current_admin, get_scoped, scope_org_ids
@@ -86,3 +88,18 @@ def _flush_unique():
     except IntegrityError:  # another request took the code meanwhile
         abort(409, "station_code_taken", "编号已被其他站点使用",
               {"json": {"external_code": ["编号已被使用"]}})
+
+
+def stations_overview(at) -> list[dict]:
+    """Stations of the caller's subtree by kind: how many are listed, and how many of the
+    open ones are open at the aware moment `at` by their hours."""
+    counts = {kind: {"kind": kind, "label": label, "total": 0, "open_now": 0}
+              for kind, label in STATION_KINDS.items()}
+    rows = db.session.execute(select(Station.kind, Station.status, Station.hours)
+                              .where(Station.org_id.in_(scope_org_ids())))
+    for kind, status, hours in rows:
+        row = counts.setdefault(kind, {"kind": kind, "label": kind, "total": 0, "open_now": 0})
+        row["total"] += 1
+        if status == "open" and hours and is_open(hours, at):
+            row["open_now"] += 1
+    return list(counts.values())

@@ -12,7 +12,7 @@ from service.api.joining.schemas import (
 )
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining.roster import review_queue
+from service.joining.review import application_query
 from service.joining.staff import approve_application, reject_application, unbind_applicant
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint, errors
@@ -35,7 +35,7 @@ class JoinReviewQueue(MethodView):
 
         列出所辖范围内的入会申请，答复期限最早的在前，支持筛选；overdue=true 只列逾期未审核的。
         """
-        query = review_queue(args)
+        query = application_query(args)
         db.session.commit()  # the audit entry of an exact lookup
         return paginate(query, args)
 

@@ -16,7 +16,7 @@ from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
 from service.joining.export import export_roster
 from service.joining.membership import read_card_code
-from service.joining.roster import member_list
+from service.joining.roster import member_query
 from service.joining.staff import move_member
 from service.models.members import Member
 from service.models.orgs import Org
@@ -40,7 +40,7 @@ class Members(MethodView):
 
         列出所辖范围内的会员，最新的在前；身份证号和手机号脱敏显示。
         """
-        query = member_list(args)
+        query = member_query(args)
         db.session.commit()  # the audit entry of an exact lookup
         return paginate(query, args)
 

@@ -1,7 +1,7 @@
 """the primary's heartbeat, read on the replica to measure its lag
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import service.core.database
 
 revision = '0019'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
