@@ -99,4 +99,5 @@ def _application(i: int, org: Org, code: JoinCode | None, created_at, now,
         education=rng.choice(["junior_high", "senior_high", "junior_college"]),
         residence_district_code=org.district_code, status=status, created_at=created_at,
         reviewed_at=None if status == "pending" else min(created_at + timedelta(hours=6), now),
-        reject_reason=rng.choice(REJECT_REASONS) if status == "rejected" else None)
+        reject_reason=rng.choice(REJECT_REASONS) if status == "rejected" else None,
+        consent_version=CURRENT_VERSION)

@@ -13,6 +13,7 @@ from service.extensions import db
 from service.joining.binding import bind, refuse_other_person
 from service.joining.disputes import CLAIM_PENDING, open_dispute
 from service.joining.membership import make_member
+from service.joining.privacy import require_consent
 from service.models.accounts import Admin, User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication, Member
@@ -87,6 +88,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
     account's WeChat-verified one. When another account holds the person, the application
     is kept as a dispute for the holding org's staff.
     """
+    consent_version = require_consent(data.get("consent_version"))
     identity = parse_id_number(data["id_number"], clock.today_shanghai())
     phone = normalize_mobile(data["phone"])
     org, join_code = _target(data)
@@ -109,7 +111,8 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
             gender=identity.gender, birth_date=identity.birth_date, phone=phone,
             phone_index=blind_index("phone", phone), occupation=data["occupation"],
             status=status, reviewed_at=now if status == "approved" else None, created_at=now,
-            member=None, **{name: data.get(name) for name in OPTIONAL_FIELDS})
+            member=None, consent_version=consent_version,
+            **{name: data.get(name) for name in OPTIONAL_FIELDS})
         db.session.add(application)
         bind(user, identity.number, person)
         member = None

@@ -4,7 +4,7 @@ from service.models.accounts import Admin, StaffLoginFailure, User
 from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
 from service.models.idempotency import IdempotentRequest
-from service.models.join_codes import JoinCode
+from service.models.join_codes import JoinCode, JoinCodeEvent
 from service.models.members import JoinApplication, Member, MemberTransfer
 from service.models.orgs import Org
 from service.models.outbox import OutboxMessage
@@ -21,7 +21,7 @@ from service.models.wechat import wechat_tokens
 
 __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
            "JoinDispute",
-           "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
+           "JoinCode", "JoinCodeEvent", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
            "EnterpriseClaim"]

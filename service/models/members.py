@@ -75,6 +75,10 @@ class JoinApplication(PersonDetails, db.Model):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    # The privacy notice version the applicant accepted (service/joining/privacy.py).
+    consent_version: Mapped[str | None] = mapped_column(String(16))
+    # When its personal data was removed (erasure or the retention purge); counts stay.
+    erased_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
     org: Mapped[Org] = relationship()
@@ -109,6 +113,7 @@ class Member(PersonDetails, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     joined_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+    erased_at: Mapped[datetime | None]
 
     org: Mapped[Org] = relationship()
     application: Mapped[JoinApplication] = relationship(back_populates="member")
