@@ -11,6 +11,7 @@ from service.domain.idcard import make_id_number
 from service.extensions import db
 from service.joining.codes import create_join_code
 from service.joining.membership import make_member
+from service.joining.privacy import CURRENT_VERSION
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication

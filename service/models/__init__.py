@@ -21,7 +21,8 @@ from service.models.wechat import wechat_tokens
 
 __all__ = ["Admin", "AuditEntry", "Enterprise", "IdempotentRequest", "JoinApplication",
            "JoinDispute",
-           "JoinCode", "JoinCodeEvent", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
+           "JoinCode",
+           "JoinCodeEvent", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
            "EnterpriseClaim"]

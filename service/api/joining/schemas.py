@@ -81,8 +81,9 @@ class JoinApplicationFormSchema(Schema):
     residence_district_code = fields.String(allow_none=True, validate=DISTRICT)
     consent_version = fields.String(
         allow_none=True, validate=validate.Length(max=16),
-        metadata={"description": "必填：申请人已阅读并同意的《隐私政策》版本（GET /privacy-notice 的 "
-                                 "version）；缺少或不是当前版本时 422 consent_required"})
+        metadata={"description": "必填：申请人已阅读并同意的《隐私政策》版本"
+                                 "（GET /privacy-notice 的 version）；"
+                                 "缺少或不是当前版本时 422 consent_required"})
 
     @pre_load
     def strip_text(self, data, **kwargs):
