@@ -7,7 +7,7 @@ from service.extensions import db
 from service.joining.privacy import CURRENT_VERSION, NOTICES
 from service.models.members import JoinApplication
 from tests.helpers import assert_error, org_id
-from tests.join.helpers import apply, applied, form
+from tests.join.helpers import applied, apply, form
 
 NOTICE = "/api/v1/privacy-notice"
 
