@@ -1,7 +1,7 @@
 """The retention purge (`flask retention purge`, daily): personal data nobody needs any more.
 
 After RETENTION_DAYS (default 180) days:
-- a rejected application (decided that long ago) loses its personal details;
+- a rejected (or withdrawn) application, decided that long ago, loses its personal details;
 - a withdrawn membership (changed that long ago) and its application lose theirs;
 - an erased account (its data went at once) loses what was kept for the period: the client
   addresses of its own audit entries.
@@ -13,7 +13,7 @@ the statistics (org, occupation, status, dates) stay.
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from service.core import clock
 from service.extensions import db
@@ -24,6 +24,8 @@ from service.models.audit import AuditEntry
 from service.models.members import JoinApplication, Member, MemberTransfer
 
 BATCH = 500
+# Applications that ended without a membership: refused, or taken back by the applicant.
+ENDED_APPLICATIONS = ("rejected", "withdrawn")
 
 
 def retention_cutoff():
@@ -35,9 +37,10 @@ def purge_expired() -> dict[str, int]:
     """Purge what is past the retention period; the counts of each kind (audited)."""
     cutoff = retention_cutoff()
     users: set[int] = set()
+    decided = func.coalesce(JoinApplication.reviewed_at, JoinApplication.created_at)
     applications = _scrub_all(select(JoinApplication).where(
-        JoinApplication.status == "rejected", JoinApplication.erased_at.is_(None),
-        JoinApplication.reviewed_at < cutoff), users)
+        JoinApplication.status.in_(ENDED_APPLICATIONS), JoinApplication.erased_at.is_(None),
+        decided < cutoff), users)
     members = _scrub_all(select(Member).where(
         Member.status == "withdrawn", Member.erased_at.is_(None), Member.updated_at < cutoff),
         users, with_application=True)

@@ -3,6 +3,7 @@ personal value is left in any table, the statistics stay as they were, the token
 
 from sqlalchemy import select
 
+from service.core.pii import blind_index
 from service.extensions import db
 from service.models.accounts import User
 from service.models.audit import AuditEntry
@@ -20,10 +21,12 @@ def test_erasure_leaves_no_personal_value_and_the_statistics_unchanged(
     mine = give_alice_data(app, client, member, staff, add_station, refunds)
     with app.app_context():
         openid = db.session.scalar(select(User.openid).where(User.phone.is_not(None)))
+        indexes = [blind_index("id_number", mine["id_number"]),
+                   *(blind_index("phone", ALICE[key]) for key in ("phone", "wechat_phone"))]
     stats_before = client.get(STATS, headers=staff("city_admin")).get_json()
     values = [ALICE["name"], ALICE["phone"], ALICE["employer"], ALICE["feedback"],
               ALICE["bank"], ALICE["contact"], ALICE["contact_phone"], ALICE["wechat_phone"],
-              mine["id_number"], openid]
+              mine["id_number"], openid, *indexes]
     before = every_value(app)
     assert all(value in before for value in values), "the scan sees the values it looks for"
 
