@@ -29,6 +29,8 @@ ERASED_INDEX = "erased"
 HELD_MEMBERSHIP = ("active", "held")
 # Refund applications the federation is acting on: reviewing, or owing the payment.
 LIVE_REFUND = ("submitted", "approved")
+# Refund applications that will never be paid once the applicant is gone.
+UNPAID_ENDED = ("draft", "rejected")
 
 
 def scrub_person(row: JoinApplication | Member) -> None:
@@ -69,8 +71,12 @@ def refuse_while_needed(user: User) -> None:
               "或联系工会撤回申请后再注销账号")
 
 
-def erase_account(user: User) -> None:
-    """Erase the account's personal data (409 while it is still needed); tokens end."""
+def erase_account(user: User) -> list[str]:
+    """Erase the account's personal data (409 while it is still needed); tokens end.
+
+    Returns the stored files to delete once committed: the attachments of refund
+    applications never paid (drafts, rejections). Paid ones stay as the ledger's vouchers.
+    """
     refuse_while_needed(user)
     for application in db.session.scalars(
             select(JoinApplication).where(JoinApplication.user_id == user.id)):
@@ -80,7 +86,7 @@ def erase_account(user: User) -> None:
         scrub_person(member)
         db.session.execute(update(MemberTransfer).where(MemberTransfer.member_id == member.id)
                            .values(reason=ERASED_TEXT))
-    _scrub_feedback_and_refunds(user)
+    files = _scrub_feedback_and_refunds(user)
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user.id))
     db.session.execute(delete(IdempotentRequest)
                        .where(IdempotentRequest.principal == f"member:{user.id}"))
@@ -92,11 +98,13 @@ def erase_account(user: User) -> None:
     user.last_login_at = None
     user.erased_at = clock.now()
     user.token_version += 1
-    record("account.erase", object_type="user", object_id=user.id)
+    record("account.erase", object_type="user", object_id=user.id,
+           detail={"files_removed": len(files)})
     db.session.flush()
+    return files
 
 
-def _scrub_feedback_and_refunds(user: User) -> None:
+def _scrub_feedback_and_refunds(user: User) -> list[str]:
     db.session.execute(update(StationFeedback).where(StationFeedback.user_id == user.id)
                        .values(content=ERASED_TEXT, resolution_note=None))
     for enterprise in db.session.scalars(select(Enterprise).where(Enterprise.user_id == user.id)):
@@ -106,6 +114,12 @@ def _scrub_feedback_and_refunds(user: User) -> None:
     db.session.execute(update(EnterpriseClaim).where(EnterpriseClaim.user_id == user.id)
                        .values(note=None))
     applications = select(RefundApplication.id).where(RefundApplication.user_id == user.id)
+    unpaid = applications.where(RefundApplication.status.in_(UNPAID_ENDED))
+    files = list(db.session.scalars(select(RefundAttachment.storage_name)
+                                    .where(RefundAttachment.application_id.in_(unpaid))))
+    db.session.execute(delete(RefundAttachment)
+                       .where(RefundAttachment.application_id.in_(unpaid)))
     db.session.execute(update(RefundAttachment)
                        .where(RefundAttachment.application_id.in_(applications))
                        .values(original_name=None))
+    return files

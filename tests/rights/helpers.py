@@ -35,6 +35,8 @@ def give_alice_data(app, client, member, staff, add_station, refunds, seq: int =
     assert enterprise.status_code == 201, enterprise.get_json()
     refund = refunds.create("alice", enterprise.get_json()["id"])
     assert refund.status_code == 201, refund.get_json()
+    assert refunds.attach("alice", refund.get_json()["id"], filename="欧阳娜娜的完税证明.pdf"
+                          ).status_code == 201
     return {"application": application, "id_number": body["id_number"],
             "enterprise": enterprise.get_json(), "refund": refund.get_json(),
             "station": station, "code": code}

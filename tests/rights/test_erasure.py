@@ -1,6 +1,8 @@
 """Erasing an account: refused while a membership or a live refund needs the data; then no
 personal value is left in any table, the statistics stay as they were, the tokens end."""
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from service.core.pii import blind_index
@@ -27,12 +29,15 @@ def test_erasure_leaves_no_personal_value_and_the_statistics_unchanged(
     values = [ALICE["name"], ALICE["phone"], ALICE["employer"], ALICE["feedback"],
               ALICE["bank"], ALICE["contact"], ALICE["contact_phone"], ALICE["wechat_phone"],
               mine["id_number"], openid, *indexes]
+    uploads = sorted(p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file())
+    assert len(uploads) == 1
     before = every_value(app)
     assert all(value in before for value in values), "the scan sees the values it looks for"
 
     response = client.delete(ME, headers=member("alice"))
     assert response.status_code == 204, response.get_data(as_text=True)
 
+    assert not any(path.exists() for path in uploads), "the draft's file is deleted"
     after = every_value(app)
     assert [value for value in values if value in after] == []
     assert client.get(STATS, headers=staff("city_admin")).get_json() == stats_before

@@ -15,6 +15,7 @@ from service.identity.auth import current_user, member_required
 from service.identity.erasure import erase_account
 from service.identity.personal_data import as_json, correct_profile, export_personal_data
 from service.identity.users import bind_phone, describe
+from service.refunds import files
 from service.web.blueprint import Blueprint, errors
 
 blp = Blueprint("identity", __name__, description="小程序用户身份")
@@ -41,8 +42,10 @@ class Me(MethodView):
         没有会籍（含保留会籍）、没有审核中的入会申请、也没有办理中的经费返还申请时，
         删除账号的个人信息（统计数字保留，不含个人信息）；此后该账号的令牌全部失效。
         """
-        erase_account(current_user())
+        stored = erase_account(current_user())
         db.session.commit()
+        for name in stored:
+            files.remove(name)
 
 
 @blp.route("/me/data")
