@@ -34,11 +34,12 @@ def _all(query) -> list:
 
 
 def export_personal_data(user: User) -> dict:
-    """The caller's data as one JSON document; audited as a full read of their own data."""
+    """The caller's data as one JSON document (times in ISO 8601); audited as a full read
+    of their own data."""
     record("personal_data.export", object_type="user", object_id=user.id,
            detail={"fields": FULL_FIELDS})
     member = db.session.scalar(select(Member).where(Member.user_id == user.id))
-    return {
+    return as_json({
         "exported_at": clock.now(),
         "account": {"id": user.id, "phone": user.phone, "id_number": user.id_number,
                     "created_at": user.created_at, "last_login_at": user.last_login_at},
@@ -66,7 +67,7 @@ def export_personal_data(user: User) -> dict:
         "enterprise_claims": [_claim(c) for c in _all(
             select(EnterpriseClaim).where(EnterpriseClaim.user_id == user.id)
             .order_by(EnterpriseClaim.id))],
-    }
+    })
 
 
 def _application(a: JoinApplication) -> dict:

@@ -35,6 +35,7 @@ def test_my_data_holds_all_of_mine_and_nothing_of_others(app, client, member, st
             application["employer"], application["status"], application["reject_reason"]) == (
         ALICE["name"], ALICE["phone"], mine["id_number"], ALICE["employer"], "rejected", "材料不全")
     assert [h["status"] for h in application["history"]] == ["submitted", "rejected"]
+    assert body["exported_at"].endswith("+00:00") and application["created_at"][-6:] == "+00:00"
     assert application["consent_version"] and application["join_code"] == "饿了么二七站"
     assert body["membership"] is None and body["transfers"] == []
     assert [v["kind"] for v in body["join_code_visits"]] == ["scan"]

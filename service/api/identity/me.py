@@ -13,7 +13,7 @@ from service.api.identity.schemas import (
 from service.extensions import db
 from service.identity.auth import current_user, member_required
 from service.identity.erasure import erase_account
-from service.identity.personal_data import as_json, correct_profile, export_personal_data
+from service.identity.personal_data import correct_profile, export_personal_data
 from service.identity.users import bind_phone, describe
 from service.refunds import files
 from service.web.blueprint import Blueprint, errors
@@ -58,7 +58,7 @@ class MyData(MethodView):
         我们保存的关于本人的全部信息（JSON，可作为文件下载）；本人的身份证号、手机号、
         银行账号完整显示，此次查看记入审计日志。
         """
-        body = as_json(export_personal_data(current_user()))
+        body = export_personal_data(current_user())
         db.session.commit()
         return body, 200, DOWNLOAD
 
