@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from service.core import clock
 from service.core.pii import blind_index
 from service.extensions import db
 from service.models.accounts import User
@@ -16,6 +17,8 @@ from tests.rights.helpers import ALICE, every_value, give_alice_data
 
 ME = "/api/v1/me"
 STATS = "/api/v1/admin/stats/overview"
+FUNNEL = "/api/v1/admin/stats/join-codes"
+GROUPS = "/api/v1/admin/stats/groups"
 
 
 def test_erasure_leaves_no_personal_value_and_the_statistics_unchanged(
@@ -26,6 +29,12 @@ def test_erasure_leaves_no_personal_value_and_the_statistics_unchanged(
         indexes = [blind_index("id_number", mine["id_number"]),
                    *(blind_index("phone", ALICE[key]) for key in ("phone", "wechat_phone"))]
     stats_before = client.get(STATS, headers=staff("city_admin")).get_json()
+    groups_before = client.get(GROUPS, headers=staff("city_admin")).get_json()
+    assert groups_before["items"], "alice's application is counted"
+    today = clock.now().astimezone(clock.SHANGHAI).date().isoformat()
+    funnel = {"since": today, "until": today}
+    funnel_before = client.get(FUNNEL, query_string=funnel, headers=staff("city_admin")).get_json()
+    assert funnel_before["items"][0]["scans"] == 1
     values = [ALICE["name"], ALICE["phone"], ALICE["employer"], ALICE["feedback"],
               ALICE["bank"], ALICE["contact"], ALICE["contact_phone"], ALICE["wechat_phone"],
               mine["id_number"], openid, *indexes]
@@ -41,6 +50,9 @@ def test_erasure_leaves_no_personal_value_and_the_statistics_unchanged(
     after = every_value(app)
     assert [value for value in values if value in after] == []
     assert client.get(STATS, headers=staff("city_admin")).get_json() == stats_before
+    assert client.get(GROUPS, headers=staff("city_admin")).get_json() == groups_before
+    assert client.get(FUNNEL, query_string=funnel,
+                      headers=staff("city_admin")).get_json() == funnel_before
     assert_error(client.get(ME, headers=member("alice")), 401, "token_invalid")
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.erase"))
