@@ -15,6 +15,7 @@ from service.domain.idcard import make_id_number, parse_id_number
 from service.extensions import db
 from service.identity.auth import MEMBER, issue_token
 from service.joining.membership import member_number
+from service.joining.privacy import CURRENT_VERSION
 from service.models.accounts import User
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org
@@ -62,7 +63,8 @@ def write_replay(path: Path, user_ids: list[int], org_id: int) -> None:
     with path.open("w") as out:
         for n, user_id in enumerate(user_ids):
             token, _ = issue_token(MEMBER, user_id)
-            form = {"org_id": org_id, **person(n, "410105", "139")}
+            form = {"org_id": org_id, **person(n, "410105", "139"),
+                    "consent_version": CURRENT_VERSION}
             out.write(f"{APPLY_PATH}\t{token}\t{json.dumps(form, ensure_ascii=False)}\n")
 
 

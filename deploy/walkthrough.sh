@@ -90,16 +90,20 @@ ORG=$(field '["items"][0]["id"]')
 call GET "$B/admin/orgs/$ORG/join-codes" 200 -H "$(auth "$REVIEWER")"
 SCENE=$(field '["items"][0]["scene"]')
 
-step "The rider scans it and applies; a wrong ID number is refused with the reason"
+step "The rider scans it, reads the privacy notice and applies; a wrong ID number is refused with the reason"
 call GET "$B/join/scenes/$SCENE" 200
+call GET "$B/privacy-notice" 200
+CONSENT=$(field '["version"]')
 call POST "$B/join/applications" 422 -H "$(auth "$RIDER")" -H "$JSON" \
     -d "{\"scene\": \"$SCENE\", \"name\": \"王小明\", \"id_number\": \"$WRONG_ID\",
-         \"phone\": \"13912345678\", \"occupation\": \"food_delivery\"}"
+         \"phone\": \"13912345678\", \"occupation\": \"food_delivery\",
+         \"consent_version\": \"$CONSENT\"}"
 [ "$(field '["error"]')" = id_number_checksum ] || { echo "expected id_number_checksum" >&2; exit 1; }
 call POST "$B/join/applications" 201 -H "$(auth "$RIDER")" -H "$JSON" \
     -H "Idempotency-Key: walk-$RUN" \
     -d "{\"scene\": \"$SCENE\", \"name\": \"王小明\", \"id_number\": \"$ID_NUMBER\",
-         \"phone\": \"13912345678\", \"occupation\": \"food_delivery\"}"
+         \"phone\": \"13912345678\", \"occupation\": \"food_delivery\",
+         \"consent_version\": \"$CONSENT\"}"
 APPLICATION=$(field '["id"]')
 
 step "The reviewer approves; the worker sends the WeChat notice; the card is ready"

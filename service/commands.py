@@ -171,8 +171,21 @@ def remind_command():
                f"escalated={counts['escalated']}")
 
 
+retention_cli = AppGroup("retention", help="Personal data past its retention period.")
+
+
+@retention_cli.command("purge")
+def retention_purge_command():
+    """Purge personal data past RETENTION_DAYS (daily; running it again purges nothing more)."""
+    from service.joining.retention import purge_expired
+
+    counts = purge_expired()
+    db.session.commit()
+    click.echo(" ".join(f"{name}={count}" for name, count in counts.items()))
+
+
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
-    for command in (org_cli, admin_cli, pii_cli, deadlines_cli, seed_demo_command,
+    for command in (org_cli, admin_cli, pii_cli, deadlines_cli, retention_cli, seed_demo_command,
                     worker_command):
         app.cli.add_command(command)

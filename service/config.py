@@ -185,6 +185,9 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         # Each server process reads every public station at start, and again after changes,
         # in the background, rather than map tile by tile as searches need them.
         "STATION_INDEX_WARM": read.flag("STATION_INDEX_WARM", not testing),
+        # Personal data of rejected or withdrawn applications and erased accounts is purged
+        # this many days after (`flask retention purge`, service/joining/retention.py).
+        "RETENTION_DAYS": read.number("RETENTION_DAYS", "180"),
         # A dead notification worker's claim on a message lapses after this long.
         "OUTBOX_CLAIM_SECONDS": read.number("OUTBOX_CLAIM_SECONDS", "120"),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.

@@ -286,6 +286,10 @@ ROUTES += [
           scoped=False),
     Route("GET", "/api/v1/admin/stats/overview", ANY_STAFF, lambda c, w: (
         f"/api/v1/admin/stats/overview?org_id={_join_org(c, w)}", None)),
+    Route("GET", "/api/v1/admin/stats/groups", ANY_STAFF, lambda c, w: (
+        f"/api/v1/admin/stats/groups?org_id={_join_org(c, w)}", None)),
+    Route("GET", "/api/v1/admin/stats/join-codes", ANY_STAFF, lambda c, w: (
+        f"/api/v1/admin/stats/join-codes?org_id={_join_org(c, w)}", None)),
 ]
 
 

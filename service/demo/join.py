@@ -11,6 +11,7 @@ from service.domain.idcard import make_id_number
 from service.extensions import db
 from service.joining.codes import create_join_code
 from service.joining.membership import make_member
+from service.joining.privacy import CURRENT_VERSION
 from service.models.accounts import User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication
@@ -99,4 +100,5 @@ def _application(i: int, org: Org, code: JoinCode | None, created_at, now,
         education=rng.choice(["junior_high", "senior_high", "junior_college"]),
         residence_district_code=org.district_code, status=status, created_at=created_at,
         reviewed_at=None if status == "pending" else min(created_at + timedelta(hours=6), now),
-        reject_reason=rng.choice(REJECT_REASONS) if status == "rejected" else None)
+        reject_reason=rng.choice(REJECT_REASONS) if status == "rejected" else None,
+        consent_version=CURRENT_VERSION)

@@ -95,7 +95,7 @@ def current_user() -> User:
     if "user" not in g:
         claims = _require(MEMBER)
         user = db.session.get(User, claims.subject)
-        if user is None or user.token_version != claims.version:
+        if user is None or user.token_version != claims.version or user.erased_at is not None:
             abort(401, "token_invalid", "登录已失效，请重新登录")
         g.user = user
     return g.user

@@ -14,8 +14,13 @@ from service.web.limits import count_wechat_account_login
 from service.wechat import InvalidCode
 
 
-def sign_in(code: str) -> User:
-    """The user behind a wx.login code, made on first sign-in (401 for a bad code)."""
+def sign_in(code: str, scene: str | None = None) -> User:
+    """The user behind a wx.login code, made on first sign-in (401 for a bad code).
+
+    `scene`: the join code the mini-program was opened from, counted for its funnel.
+    """
+    from service.joining.codes import count_login_from_scene
+
     try:
         session = wechat.client.code2session(code)
     except InvalidCode:
@@ -23,6 +28,8 @@ def sign_in(code: str) -> User:
     count_wechat_account_login(session["openid"])
     user = _user_for_openid(session["openid"], session.get("unionid"))
     user.last_login_at = clock.now()
+    db.session.flush()
+    count_login_from_scene(user, scene)
     return user
 
 
@@ -38,13 +45,14 @@ def _user_for_openid(openid: str, unionid: str | None) -> User:
     return user
 
 
-def bind_phone(user: User, code: str) -> str:
-    """Bind the phone number of a getPhoneNumber code; the number, masked (422 for a bad code)."""
+def bind_phone(user: User, code: str, field: str = "code") -> str:
+    """Bind the phone number of a getPhoneNumber code; the number, masked (422 for a bad code,
+    naming `field`)."""
     try:
         info = wechat.client.phone_number(code)
     except InvalidCode:
         abort(422, "phone_code_invalid", "获取手机号的凭证无效或已过期，请重新授权",
-              {"json": {"code": ["凭证无效或已过期"]}})
+              {"json": {field: ["凭证无效或已过期"]}})
     phone = normalize_mobile(info["pure_phone_number"])
     user.phone = phone
     user.phone_index = blind_index("phone", phone)

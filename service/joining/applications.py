@@ -14,6 +14,7 @@ from service.extensions import db
 from service.joining.binding import bind, refuse_other_person
 from service.joining.disputes import CLAIM_PENDING, open_dispute
 from service.joining.membership import make_member
+from service.joining.privacy import require_consent
 from service.models.accounts import Admin, User
 from service.models.join_codes import JoinCode
 from service.models.members import JoinApplication, Member
@@ -93,6 +94,7 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
     account's WeChat-verified one. When another account holds the person, the application
     is kept as a dispute for the holding org's staff.
     """
+    consent_version = require_consent(data.get("consent_version"))
     identity = parse_id_number(data["id_number"], clock.today_shanghai())
     phone = normalize_mobile(data["phone"])
     org, join_code = join_target(data)
@@ -116,8 +118,8 @@ def submit_application(user: User, data: dict) -> tuple[JoinApplication, Member 
             gender=identity.gender, birth_date=identity.birth_date, phone=phone,
             phone_index=blind_index("phone", phone), occupation=data["occupation"],
             status=status, reviewed_at=now if status == "approved" else None, created_at=now,
-            due_on=due, due_on_estimated=estimated,
-            member=None, **{name: data.get(name) for name in OPTIONAL_FIELDS})
+            due_on=due, due_on_estimated=estimated, member=None,
+            consent_version=consent_version, **{name: data.get(name) for name in OPTIONAL_FIELDS})
         db.session.add(application)
         bind(user, identity.number, person)
         member = None

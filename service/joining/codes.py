@@ -7,10 +7,11 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from service.extensions import db, wechat
+from service.identity.auth import MEMBER, read_claims
 from service.joining.applications import find_join_code
 from service.joining.membership import org_brief
-from service.models.accounts import Admin
-from service.models.join_codes import JoinCode
+from service.models.accounts import Admin, User
+from service.models.join_codes import JoinCode, JoinCodeEvent
 from service.models.members import JoinApplication
 from service.models.orgs import Org
 from service.web.errors import abort
@@ -48,10 +49,30 @@ def codes_of(org: Org):
 
 
 def count_scan(code: JoinCode) -> None:
-    """One more scan, counted in the database so concurrent scans are not lost."""
+    """One more scan, counted in the database so concurrent scans are not lost, and kept as
+    an event (with the account when the mini-program sends its token) for the funnel."""
     db.session.execute(update(JoinCode).where(JoinCode.id == code.id)
                        .values(scan_count=JoinCode.scan_count + 1)
                        .execution_options(synchronize_session=False))
+    db.session.add(JoinCodeEvent(join_code_id=code.id, kind="scan", user_id=caller_id()))
+
+
+def count_login_from_scene(user: User, scene: str | None) -> None:
+    """A WeChat sign-in "after a scan": the mini-program, opened from a join code, passes
+    the `scene` it was opened with (`query.scene`) to `auth/wechat-login`.
+
+    Counted once per account and code, so the funnel counts people, and an erased
+    account's sign-ins still count. An unknown or disabled scene is ignored: signing in
+    never fails because of it.
+    """
+    code = find_join_code(scene) if scene and SCENE_PATTERN.fullmatch(scene) else None
+    if code is None or user.id is None:
+        return
+    seen = db.session.scalar(select(JoinCodeEvent.id).where(
+        JoinCodeEvent.join_code_id == code.id, JoinCodeEvent.kind == "login",
+        JoinCodeEvent.user_id == user.id).limit(1))
+    if seen is None:
+        db.session.add(JoinCodeEvent(join_code_id=code.id, kind="login", user_id=user.id))
 
 
 def describe_codes(codes: list[JoinCode]) -> list[dict]:
@@ -73,6 +94,17 @@ def _describe(code: JoinCode, by_status: dict[str, int]) -> dict:
             "enabled": code.enabled, "scan_count": code.scan_count,
             "application_count": sum(by_status.values()),
             "join_count": by_status.get("approved", 0), "created_at": code.created_at}
+
+
+def caller_id() -> int | None:
+    """The signed-in member's account id on a route that needs no token, else None."""
+    claims = read_claims()
+    if claims is None or claims.kind != MEMBER:
+        return None
+    user = db.session.get(User, claims.subject)
+    if user is None or user.token_version != claims.version or user.erased_at is not None:
+        return None
+    return user.id
 
 
 def image_type(image: bytes) -> str:

@@ -5,7 +5,7 @@ from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
 from service.models.heartbeat import Heartbeat
 from service.models.idempotency import IdempotentRequest
-from service.models.join_codes import JoinCode
+from service.models.join_codes import JoinCode, JoinCodeEvent
 from service.models.lifecycle import (
     DeadlineReminder,
     MembershipEvent,
@@ -28,7 +28,8 @@ from service.models.wechat import wechat_tokens
 
 __all__ = ["Admin", "AuditEntry", "Enterprise", "Heartbeat", "IdempotentRequest", "JoinApplication",
            "JoinDispute",
-           "JoinCode", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
+           "JoinCode",
+           "JoinCodeEvent", "Member", "MemberTransfer", "Org", "OutboxMessage", "RefundApplication",
            "RefundAttachment", "RefundPolicy", "RefundStatusChange", "Revision",
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
            "EnterpriseClaim", "DeadlineReminder", "MembershipEvent", "TransferRequest",

@@ -33,6 +33,8 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None]
     # Bumped by "log out everywhere": every token issued before stops working.
     token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when the person had the account erased (DELETE /me): its tokens stop working.
+    erased_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Admin(db.Model):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,3 +33,25 @@ class JoinCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     org: Mapped[Org] = relationship()
+
+
+JOIN_CODE_EVENT_KINDS = ("scan", "login")
+
+
+class JoinCodeEvent(db.Model):
+    """A scan of a join code, or a WeChat sign-in that came from one (the join funnel).
+
+    `user_id` is the account when known; erasing an account clears it, the count stays.
+    """
+
+    __tablename__ = "join_code_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('scan', 'login')", name="kind"),
+        Index("ix_join_code_events_code_kind_at", "join_code_id", "kind", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    join_code_id: Mapped[int] = mapped_column(ForeignKey("join_codes.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)

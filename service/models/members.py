@@ -84,6 +84,10 @@ class JoinApplication(PersonDetails, db.Model):
     # When the applicant may expect an answer (working days, service/core/workdays.py).
     due_on: Mapped[date | None] = mapped_column(Date)
     due_on_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The privacy notice version the applicant accepted (service/joining/privacy.py).
+    consent_version: Mapped[str | None] = mapped_column(String(16))
+    # When its personal data was removed (erasure or the retention purge); counts stay.
+    erased_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
     org: Mapped[Org] = relationship()
@@ -125,6 +129,7 @@ class Member(PersonDetails, db.Model):
     # The phone's last four digits, which the masked phone shows anyway: staff search by
     # them (service/joining/roster.py). Kept by `_keep_phone_tail` below.
     phone_tail: Mapped[str | None] = mapped_column(String(4), index=True)
+    erased_at: Mapped[datetime | None]
 
     org: Mapped[Org] = relationship()
     application: Mapped[JoinApplication] = relationship(back_populates="member")

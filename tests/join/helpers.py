@@ -4,6 +4,7 @@ import itertools
 from datetime import date
 
 from service.domain.idcard import make_id_number
+from service.joining.privacy import CURRENT_VERSION
 
 PERSON_AREA = "410105"
 _PHONE_CODES = itertools.count(1)
@@ -19,7 +20,8 @@ def form(target: dict, seq: int = 1, **changes) -> dict:
     body = {**target, "name": f"张{'三四五六七八九十'[seq % 8]}", "id_number": id_number(seq),
             "phone": f"139{seq:08d}", "occupation": "food_delivery", "employer": "美团外卖",
             "household_type": "agricultural", "ethnicity": "01", "political_status": "masses",
-            "education": "senior_high", "residence_district_code": "410105"}
+            "education": "senior_high", "residence_district_code": "410105",
+            "consent_version": CURRENT_VERSION}
     body.update(changes)
     return {key: value for key, value in body.items() if value is not None}
 

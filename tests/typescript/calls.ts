@@ -31,6 +31,7 @@ const apply: Body<"/api/v1/join/applications", "post"> = {
   id_number: "41010519900307123X",
   phone: "13912345678",
   occupation: "food_delivery",
+  consent_version: "2026-12",
 };
 function applied(answer: Answer<"/api/v1/join/applications", "post", 201>): string {
   return `${answer.id} ${answer.status}`;

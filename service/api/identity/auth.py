@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from service.api.identity.schemas import CodeSchema, MemberLoginResultSchema
+from service.api.identity.schemas import MemberLoginResultSchema, WeChatLoginSchema
 from service.extensions import db
 from service.identity.auth import MEMBER, issue_token
 from service.identity.users import describe, sign_in
@@ -16,15 +16,15 @@ blp = Blueprint("wechat_auth", __name__, description="小程序登录")
 class WeChatLogin(MethodView):
     decorators = [limit_wechat_login]
 
-    @blp.arguments(CodeSchema)
+    @blp.arguments(WeChatLoginSchema)
     @blp.response(200, MemberLoginResultSchema)
     @errors(401, 429)
     def post(self, data):
         """用微信登录凭证换取会员令牌
 
-        凭证即小程序 wx.login 返回的 code。
+        凭证即小程序 wx.login 返回的 code；由入会码打开时可附带 scene，计入该入会码的扫码后登录数。
         """
-        user = sign_in(data["code"])
+        user = sign_in(data["code"], data.get("scene"))
         db.session.commit()
         token, expires_in = issue_token(MEMBER, user.id, user.token_version)
         return {"token": token, "expires_in": expires_in, "user": describe(user)}

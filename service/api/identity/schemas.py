@@ -11,6 +11,11 @@ class CodeSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
 
+class WeChatLoginSchema(CodeSchema):
+    scene = fields.String(allow_none=True, validate=validate.Length(max=32), metadata={
+        "description": "小程序由入会码打开时的 scene（query.scene），用于统计扫码后登录人数"})
+
+
 class MemberLoginUserSchema(Schema):
     id = fields.Integer()
     is_member = fields.Boolean()
@@ -25,6 +30,34 @@ class MemberLoginResultSchema(Schema):
 
 class PhoneSchema(Schema):
     phone = fields.String()
+
+
+class MyDataSchema(Schema):
+    """Everything held about the caller; the caller's own numbers in full."""
+
+    exported_at = fields.String()
+    account = fields.Dict()
+    applications = fields.List(fields.Dict())
+    membership = fields.Dict(allow_none=True)
+    transfers = fields.List(fields.Dict())
+    join_code_visits = fields.List(fields.Dict())
+    station_feedback = fields.List(fields.Dict())
+    enterprises = fields.List(fields.Dict())
+    refund_applications = fields.List(fields.Dict())
+    disputes = fields.List(fields.Dict())
+    enterprise_claims = fields.List(fields.Dict())
+
+
+class ProfileCorrectionSchema(Schema):
+    phone_code = fields.String(validate=validate.Length(min=1, max=128), metadata={
+        "description": "getPhoneNumber 返回的 code：经微信验证后更正手机号"})
+    employer = fields.String(allow_none=True, validate=validate.Length(max=100),
+                             metadata={"label": "工作单位"})
+
+
+class ProfileSchema(Schema):
+    phone = fields.String(allow_none=True)
+    employer = fields.String(allow_none=True)
 
 
 class MembershipSchema(Schema):

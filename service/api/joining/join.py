@@ -9,6 +9,8 @@ from service.api.joining.schemas import (
     JoinApplicationFormSchema,
     JoinApplicationSchema,
     JoinSceneSchema,
+    PrivacyNoticeQuerySchema,
+    PrivacyNoticeSchema,
 )
 from service.core.transactions import with_lock_retries
 from service.extensions import db
@@ -17,6 +19,7 @@ from service.joining.applications import submit_application
 from service.joining.codes import scan_scene
 from service.joining.disputes import CLAIM_RECEIVED
 from service.joining.membership import org_brief
+from service.joining.privacy import notice_for_reading
 from service.models.members import JoinApplication
 from service.web.blueprint import Blueprint, errors
 from service.web.limits import limit_submissions
@@ -37,6 +40,19 @@ class JoinScene(MethodView):
         body = scan_scene(scene)
         db.session.commit()
         return body
+
+
+@blp.route("/privacy-notice")
+class PrivacyNotice(MethodView):
+    @blp.arguments(PrivacyNoticeQuerySchema, location="query")
+    @blp.response(200, PrivacyNoticeSchema)
+    @errors(404)
+    def get(self, args):
+        """查看隐私政策
+
+        默认返回当前版本（入会申请须同意当前版本）；`version` 可查看以前的版本。无需令牌。
+        """
+        return notice_for_reading(args.get("version"))
 
 
 @blp.route("/join/applications")

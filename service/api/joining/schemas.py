@@ -80,6 +80,11 @@ class JoinApplicationFormSchema(Schema):
     political_status = fields.String(allow_none=True, validate=one_of(POLITICAL_STATUSES))
     education = fields.String(allow_none=True, validate=one_of(EDUCATIONS))
     residence_district_code = fields.String(allow_none=True, validate=DISTRICT)
+    consent_version = fields.String(
+        allow_none=True, validate=validate.Length(max=16),
+        metadata={"description": "必填：申请人已阅读并同意的《隐私政策》版本"
+                                 "（GET /privacy-notice 的 version）；"
+                                 "缺少或不是当前版本时 422 consent_required"})
 
     @pre_load
     def strip_text(self, data, **kwargs):
@@ -93,6 +98,17 @@ class JoinApplicationFormSchema(Schema):
     def needs_target(self, data, **kwargs):
         if not data.get("scene") and data.get("org_id") is None:
             raise ValidationError("未提供，请扫描工会的入会码或选择要加入的工会组织", "scene")
+
+
+class PrivacyNoticeQuerySchema(Schema):
+    version = fields.String(validate=validate.Length(min=1, max=16))
+
+
+class PrivacyNoticeSchema(Schema):
+    version = fields.String()
+    text = fields.String()
+    published_on = fields.Date()
+    current = fields.Boolean(metadata={"description": "是否为新提交的入会申请所要求同意的版本"})
 
 
 class JoinApplicationSchema(Schema):

@@ -125,3 +125,50 @@ class StatsOverviewSchema(Schema):
     org = fields.Nested(OrgBriefSchema)
     members = fields.Nested(MemberFiguresSchema)
     applications = fields.Nested(ApplicationFiguresSchema)
+
+
+class GroupFigureSchema(Schema):
+    district_code = fields.String(allow_none=True, metadata={"description": "会员所在组织的区县"})
+    month = fields.String(metadata={"description": "YYYY-MM（北京时间）：入会或申请的月份"})
+    group = fields.String(metadata={"description": "新就业形态群体代码，其余职业为 others"})
+    label = fields.String()
+    members = fields.Integer(metadata={"description": "当月入会、会籍正常的会员"})
+    held_members = fields.Integer(metadata={"description": "当月入会、现为保留会籍的会员"})
+    applications = fields.Integer()
+
+
+class GroupFiguresSchema(Schema):
+    org = fields.Nested(OrgBriefSchema)
+    months = fields.List(fields.String())
+    items = fields.List(fields.Nested(GroupFigureSchema))
+
+
+class FunnelQuerySchema(PageArgs):
+    org_id = Id(metadata={"description": "narrow to this org's subtree"})
+    since = fields.Date(metadata={"description": "开始日期（含，北京时间），默认近 30 天"})
+    until = fields.Date(metadata={"description": "结束日期（含，北京时间），默认今天"})
+
+
+class FunnelCodeSchema(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    org_id = fields.Integer()
+
+
+class FunnelRowSchema(Schema):
+    join_code = fields.Nested(FunnelCodeSchema)
+    scans = fields.Integer()
+    logins_after_scan = fields.Integer(
+        metadata={"description": "带该入会码 scene 登录的账号数（每个账号计一次）"})
+    applications = fields.Integer()
+    approvals = fields.Integer()
+
+
+class FunnelSchema(Schema):
+    org = fields.Nested(OrgBriefSchema)
+    since = fields.Date()
+    until = fields.Date()
+    items = fields.List(fields.Nested(FunnelRowSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()

@@ -2,7 +2,7 @@
 phone's last four digits) for its search
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import service.core.database
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
