@@ -185,6 +185,9 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         # Each server process reads every public station at start, and again after changes,
         # in the background, rather than map tile by tile as searches need them.
         "STATION_INDEX_WARM": read.flag("STATION_INDEX_WARM", not testing),
+        # Rows under the header of each sheet of an xlsx export (at most Excel's 1,048,575);
+        # a longer export goes on in another sheet, with its own header.
+        "XLSX_SHEET_ROWS": read.number("XLSX_SHEET_ROWS", "1048575"),
         # A dead notification worker's claim on a message lapses after this long.
         "OUTBOX_CLAIM_SECONDS": read.number("OUTBOX_CLAIM_SECONDS", "120"),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.
