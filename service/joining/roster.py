@@ -4,11 +4,12 @@
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from service.core.database import newest_first
 from service.core.pii import blind_match
-from service.identity.auth import get_scoped, scope_org_ids
+from service.identity.auth import current_admin, get_scoped, scope_org_ids
 from service.identity.lookups import exact_lookup, record_lookup
 from service.models.members import JoinApplication, Member
-from service.models.orgs import Org, subtree_ids
+from service.models.orgs import Org, is_broad, subtree_ids
 
 
 def in_org_filter(query: Select, model, org_id: int | None) -> Select:
@@ -16,6 +17,16 @@ def in_org_filter(query: Select, model, org_id: int | None) -> Select:
     if org_id is None:
         return query.where(model.org_id.in_(scope_org_ids()))
     return query.where(model.org_id.in_(subtree_ids(get_scoped(Org, org_id))))
+
+
+def _most_rows_pass(args: dict, *selective: str) -> bool:
+    """Whether the list's filters let most rows of a broad scope through: no search, none
+    of the `selective` filters, and a scope of many orgs (the page is read by primary key,
+    see core.database.newest_first)."""
+    if args.get("q") or any(name in args for name in selective):
+        return False
+    root = get_scoped(Org, args["org_id"]) if args.get("org_id") else current_admin().org
+    return is_broad(root)
 
 
 def search_filter(query: Select, model, person_column, q: str | None) -> Select:
@@ -50,10 +61,11 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
 
 def review_queue(args: dict) -> Select:
     """The join applications a reviewer sees: in scope, filtered, newest first."""
-    query = (select(JoinApplication)
-             .options(selectinload(JoinApplication.org), selectinload(JoinApplication.member),
-                      selectinload(JoinApplication.join_code))
-             .order_by(JoinApplication.id.desc()))
+    query = select(JoinApplication).options(
+        selectinload(JoinApplication.org), selectinload(JoinApplication.member),
+        selectinload(JoinApplication.join_code))
+    query = newest_first(query, JoinApplication,
+                         by_primary_key=_most_rows_pass(args, "status", "since", "until"))
     if "status" in args:
         query = query.where(JoinApplication.status == args["status"])
     return common_filters(query, JoinApplication, JoinApplication.id_index,
@@ -62,5 +74,6 @@ def review_queue(args: dict) -> Select:
 
 def member_list(args: dict) -> Select:
     """The members a reviewer sees: in scope, filtered, newest first."""
-    query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+    query = newest_first(select(Member).options(selectinload(Member.org)), Member,
+                         by_primary_key=_most_rows_pass(args, "since", "until"))
     return common_filters(query, Member, Member.person_index, Member.joined_at, args)
