@@ -147,9 +147,9 @@ def city_members() -> int:
 
 def load_city(settings: dict | None, members: int = MEMBERS,
               grassroots: int = GRASSROOTS) -> int:
-    """The city tree and its `members` (kept when already loaded: the data set is cached in
-    the benchmark's database between runs); loaded in worker processes when `settings`
-    are given, else in this one. The city's members."""
+    """The city tree and its `members`, topped up only to what is missing in the database
+    at hand; loaded in worker processes when `settings` are given, else in this one. The
+    city's members."""
     unions = load_city_tree(grassroots)
     loaded = city_members()
     if loaded >= members:
