@@ -12,6 +12,7 @@ from bench.people import load_members
 from bench.progress import step
 from bench.report import Row
 from bench.signup import collective_signup
+from bench.staff_lists import staff_lists
 from bench.wrk import WrkResult, run_wrk
 from service.demo import DEMO_PASSWORD
 
@@ -82,4 +83,4 @@ def member_export(env, baseline, *, quick, seconds):
                           path="/api/v1/admin/members/export", token=token, seconds=seconds)
 
 
-ALL = [refund_ledger_export, collective_signup, member_export, nearby_search]
+ALL = [refund_ledger_export, collective_signup, member_export, nearby_search, staff_lists]

@@ -188,6 +188,9 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         # Personal data of rejected or withdrawn applications and erased accounts is purged
         # this many days after (`flask retention purge`, service/joining/retention.py).
         "RETENTION_DAYS": read.number("RETENTION_DAYS", "180"),
+        # Rows under the header of each sheet of an xlsx export (at most Excel's 1,048,575);
+        # a longer export goes on in another sheet, with its own header.
+        "XLSX_SHEET_ROWS": read.number("XLSX_SHEET_ROWS", "1048575"),
         # A dead notification worker's claim on a message lapses after this long.
         "OUTBOX_CLAIM_SECONDS": read.number("OUTBOX_CLAIM_SECONDS", "120"),
         # werkzeug's scrypt: deliberately slow. Tests may choose a cheaper method.

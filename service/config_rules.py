@@ -227,6 +227,7 @@ def value_problems(config: dict) -> list[str]:
     from limits import parse_many
 
     from service.core.proxies import parse_trusted_proxies
+    from service.core.spreadsheets import EXCEL_SHEET_ROWS
 
     problems = []
     for name in RATE_LIMITS:
@@ -237,6 +238,9 @@ def value_problems(config: dict) -> list[str]:
     for name in POSITIVE:
         if not 0 < config[name] < float("inf"):
             problems.append(f"{name}={config[name]!r} 应为正数")
+    if not 0 < config["XLSX_SHEET_ROWS"] <= EXCEL_SHEET_ROWS:
+        problems.append(f"XLSX_SHEET_ROWS={config['XLSX_SHEET_ROWS']!r} 应为 1 到 "
+                        f"{EXCEL_SHEET_ROWS} 之间的整数（Excel 每个工作表最多 1048576 行，含表头）")
     try:
         parse_trusted_proxies(config["TRUSTED_PROXIES"])
     except ConfigError as exc:

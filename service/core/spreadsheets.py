@@ -1,7 +1,12 @@
 """Excel exports streamed row by row: the first bytes leave before the last row is read.
 
-A minimal xlsx (one sheet, inline strings, a bold style and date styles) written through
-a zip archive onto an unseekable sink, so memory stays flat at any number of rows.
+A minimal xlsx (inline strings, a bold style and date styles) written through a zip
+archive onto an unseekable sink, so memory stays flat at any number of rows. A sheet holds
+at most XLSX_SHEET_ROWS rows under its header (Excel opens no sheet of more than 1,048,576
+rows): the rows go on in a second sheet, with its own header, and so on; the totals come
+under the last. How many sheets there are is known at the end only, so the parts naming
+them (the workbook and its relationships) are written last; every `.xml` part is a
+worksheet by default, so the content types, written first, need not name them.
 """
 
 import zipfile
@@ -11,7 +16,7 @@ from decimal import Decimal
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from flask import Response, stream_with_context
+from flask import Response, current_app, stream_with_context
 
 from service.core.clock import SHANGHAI
 from service.core.text import drop_unsafe
@@ -25,20 +30,19 @@ PKG = "http://schemas.openxmlformats.org/package/2006"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Styles by index: 0 plain, 1 bold (header and totals), 2 date, 3 date and time.
 PLAIN, BOLD, DATE, DATETIME = 0, 1, 2, 3
+EXCEL_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows a sheet, less the header
+SHEET_NAME_CHARS = 31  # Excel's longest sheet name
 STATIC_PARTS = {
     "[Content_Types].xml": f'<Types xmlns="{PKG}/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-    'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-    'worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+    'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '</Types>',
     "_rels/.rels": f'<Relationships xmlns="{PKG}/relationships"><Relationship Id="rId1" '
     f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}/relationships">'
-    f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{REL}/styles" Target="styles.xml"/></Relationships>',
     "xl/styles.xml": f'<styleSheet xmlns="{MAIN}"><fonts count="2"><font><sz val="11"/>'
     '<name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill '
@@ -103,35 +107,95 @@ def _row(values, style: int = PLAIN) -> bytes:
 Footer = Callable[[int], Iterable[list]]  # the rows below the data, given how many it had
 
 
+def sheet_name(title: str, number: int) -> str:
+    """The `number`-th sheet's name: the title, then `title (2)`, `title (3)`..., at most
+    Excel's 31 characters."""
+    suffix = f" ({number})" if number > 1 else ""
+    return drop_unsafe(title)[:SHEET_NAME_CHARS - len(suffix)] + suffix
+
+
+class _Sheets:
+    """The worksheets of one workbook, opened one after the other as rows come: a new one,
+    with the header, whenever the open one holds `rows_each` rows under its header."""
+
+    def __init__(self, archive: zipfile.ZipFile, title: str, header: list[str],
+                 rows_each: int):
+        self.archive, self.title, self.header, self.rows_each = archive, title, header, rows_each
+        self.names: list[str] = []
+        self._sheet = None
+        self._filled = 0
+        self._open_next()
+
+    def write(self, row: bytes) -> None:
+        if self._filled == self.rows_each:
+            self._close()
+            self._open_next()
+        self._sheet.write(row)
+        self._filled += 1
+
+    def finish(self) -> None:
+        self._close()
+
+    def _open_next(self) -> None:
+        self.names.append(sheet_name(self.title, len(self.names) + 1))
+        self._sheet = self.archive.open(f"xl/worksheets/sheet{len(self.names)}.xml", "w",
+                                        force_zip64=True)
+        self._sheet.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+        self._sheet.write(_row(self.header, BOLD))
+        self._filled = 0
+
+    def _close(self) -> None:
+        self._sheet.write(b"</sheetData></worksheet>")
+        self._sheet.close()
+
+
+def _workbook_parts(names: list[str]) -> dict[str, str]:
+    """The workbook naming its sheets, and its relationships to them and to the styles."""
+    sheets = "".join(f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
+                     for n, name in enumerate(names, start=1))
+    links = "".join(f'<Relationship Id="rId{n}" Type="{REL}/worksheet" '
+                    f'Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(names) + 1))
+    return {
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{sheets}'
+                           "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}/relationships">{links}'
+        f'<Relationship Id="rId{len(names) + 1}" Type="{REL}/styles" Target="styles.xml"/>'
+        "</Relationships>",
+    }
+
+
 def stream_xlsx(title: str, header: list[str], rows: Iterable[list],
-                footer: Footer | None = None) -> Iterator[bytes]:
+                footer: Footer | None = None,
+                sheet_rows: int = EXCEL_SHEET_ROWS) -> Iterator[bytes]:
     """The bytes of an xlsx workbook, yielded every few hundred rows; `footer(written)`
-    gives the bold rows after the `written` data rows."""
+    gives the bold rows after the `written` data rows. At most `sheet_rows` rows (data and
+    footer) under each sheet's header: the rest go on in the next sheet."""
+    if not 0 < sheet_rows <= EXCEL_SHEET_ROWS:
+        raise ValueError(f"sheet_rows must be 1 to {EXCEL_SHEET_ROWS}, not {sheet_rows}")
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, xml in STATIC_PARTS.items():
             archive.writestr(name, HEAD + xml)
-        archive.writestr("xl/workbook.xml", HEAD + (
-            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet '
-            f'name={quoteattr(drop_unsafe(title))} sheetId="1" r:id="rId1"/></sheets></workbook>'))
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
-            sheet.write(_row(header, BOLD))
-            written = 0
-            for written, values in enumerate(rows, start=1):
-                sheet.write(_row(values))
-                if written % ROWS_PER_CHUNK == 0:
-                    yield sink.drain()
-            for values in footer(written) if footer else ():  # totals known only now
-                sheet.write(_row(values, BOLD))
-            sheet.write(b"</sheetData></worksheet>")
+        sheets = _Sheets(archive, title, header, sheet_rows)
+        written = 0
+        for written, values in enumerate(rows, start=1):
+            sheets.write(_row(values))
+            if written % ROWS_PER_CHUNK == 0:
+                yield sink.drain()
+        for values in footer(written) if footer else ():  # totals known only now
+            sheets.write(_row(values, BOLD))
+        sheets.finish()
+        for name, xml in _workbook_parts(sheets.names).items():
+            archive.writestr(name, HEAD + xml)
     yield sink.drain()
 
 
 def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[list],
                   footer: Footer | None = None) -> Response:
-    """An xlsx download streamed while `rows` (a generator, read lazily) is consumed."""
-    body = stream_with_context(stream_xlsx(title, header, rows, footer))
+    """An xlsx download streamed while `rows` (a generator, read lazily) is consumed, in
+    sheets of at most XLSX_SHEET_ROWS rows."""
+    body = stream_with_context(stream_xlsx(title, header, rows, footer,
+                                           current_app.config["XLSX_SHEET_ROWS"]))
     response = Response(body, mimetype=XLSX_MIME)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}")

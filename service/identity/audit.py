@@ -3,10 +3,12 @@
 from flask import g
 from sqlalchemy import or_, select
 
+from service.core.database import newest_first
 from service.core.proxies import client_address
 from service.extensions import db
 from service.identity.auth import scope_org_ids
 from service.models.audit import AuditEntry
+from service.models.orgs import is_broad
 
 
 def record(action: str, *, object_type: str | None = None, object_id=None,
@@ -38,7 +40,10 @@ def entries_in_scope(admin, filters: dict):
     visible = AuditEntry.org_id.in_(scope_org_ids(admin))
     if admin.org.parent_id is None:
         visible = or_(visible, AuditEntry.org_id.is_(None))
-    query = select(AuditEntry).where(visible).order_by(AuditEntry.id.desc())
+    narrowed = any(name in filters for name in ("action", "object_type", "object_id",
+                                                 "since", "until"))
+    query = newest_first(select(AuditEntry).where(visible), AuditEntry,
+                         by_primary_key=not narrowed and is_broad(admin.org))
     for name in ("action", "object_type", "object_id"):
         if name in filters:
             query = query.where(getattr(AuditEntry, name) == filters[name])

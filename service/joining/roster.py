@@ -5,11 +5,12 @@ import re
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from service.core.database import newest_first
 from service.core.pii import blind_match
-from service.identity.auth import get_scoped, scope_org_ids
+from service.identity.auth import current_admin, get_scoped, scope_org_ids
 from service.identity.lookups import exact_lookup, record_lookup
 from service.models.members import Member
-from service.models.orgs import Org, subtree_ids
+from service.models.orgs import Org, is_broad, subtree_ids
 
 # A member number as cards show it (service/joining/membership.py), whole or its start.
 MEMBER_NO = re.compile(r"\d{6}-\d{4}(-\d{1,8})?")
@@ -21,6 +22,16 @@ def in_org_filter(query: Select, model, org_id: int | None) -> Select:
     if org_id is None:
         return query.where(model.org_id.in_(scope_org_ids()))
     return query.where(model.org_id.in_(subtree_ids(get_scoped(Org, org_id))))
+
+
+def _most_rows_pass(args: dict, *selective: str) -> bool:
+    """Whether the list's filters let most rows of a broad scope through: no search, none
+    of the `selective` filters, and a scope of many orgs (the page is read by primary key,
+    see core.database.newest_first)."""
+    if args.get("q") or any(name in args for name in selective):
+        return False
+    root = get_scoped(Org, args["org_id"]) if args.get("org_id") else current_admin().org
+    return is_broad(root)
 
 
 def search_filter(query: Select, model, person_column, q: str | None) -> Select:
@@ -57,7 +68,8 @@ def member_query(args: dict, query: Select | None = None) -> Select:
     """Members in scope filtered by `args`, newest first; `q` may also be a member number
     (whole, or its first part: district-year) or a phone's last four digits."""
     if query is None:
-        query = select(Member).options(selectinload(Member.org)).order_by(Member.id.desc())
+        query = newest_first(select(Member).options(selectinload(Member.org)), Member,
+                             by_primary_key=_most_rows_pass(args, "since", "until", "status"))
     if args.get("status"):
         query = query.where(Member.status == args["status"])
     q = (args.get("q") or "").strip()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
@@ -45,6 +45,18 @@ class Org(db.Model):
     def contains(self, other: "Org") -> bool:
         """Whether `other` is this org or below it."""
         return other.path.startswith(self.path)
+
+
+BROAD_SUBTREE_ORGS = 20  # a district, a street of unions, the city: not one union
+
+
+def is_broad(root: Org) -> bool:
+    """Whether `root`'s subtree holds at least BROAD_SUBTREE_ORGS orgs (a range of the
+    path index, counted up to that many): its lists read their rows newest first by
+    primary key (core.database.newest_first)."""
+    held = select(Org.id).where(Org.path >= root.path, Org.path < root.path[:-1] + "0")
+    return db.session.scalar(select(func.count()).select_from(
+        held.limit(BROAD_SUBTREE_ORGS).subquery())) >= BROAD_SUBTREE_ORGS
 
 
 def subtree_ids(root: Org):

@@ -22,7 +22,7 @@ BATCH = 500
 HEADER = ["申请编号", "年度", "企业名称", "统一社会信用代码", "企业规模", "行政区划代码",
           "受理工会", "工会名称", "工会统一社会信用代码", "开户银行", "银行账号", "状态",
           "缴费金额（元）", "应返还金额（元）", "拨付金额（元）", "拨付日期", "凭证号", "提交时间"]
-_FILTERS = ("status", "year", "district_code", "size_class")
+FILTERS = ("status", "year", "district_code", "size_class")
 
 
 def filtered(query, args: dict, scope=None):
@@ -30,7 +30,7 @@ def filtered(query, args: dict, scope=None):
     scope = scope_org_ids() if scope is None else scope
     query = query.where(RefundApplication.org_id.in_(scope),
                         RefundApplication.status != "draft")
-    for name in _FILTERS:
+    for name in FILTERS:
         if args.get(name) is not None:
             query = query.where(getattr(RefundApplication, name) == args[name])
     return query

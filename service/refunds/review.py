@@ -4,19 +4,25 @@ from sqlalchemy import Select, select
 
 from service.core import clock
 from service.core.clock import today_shanghai
+from service.core.database import newest_first
 from service.domain.errors import RuleViolation
 from service.domain.refund_eligibility import format_yuan
 from service.identity import audit
-from service.identity.auth import get_scoped
+from service.identity.auth import current_admin, get_scoped
+from service.models.orgs import is_broad
 from service.models.refund_applications import RefundApplication, RefundAttachment
 from service.refunds import workflow
 from service.refunds.applications import attachment_of
-from service.refunds.ledger import filtered
+from service.refunds.ledger import FILTERS, filtered
 
 
 def review_queue(args: dict) -> Select:
-    """The declared applications of the caller's scope that `args` selects, newest first."""
-    return filtered(select(RefundApplication), args).order_by(RefundApplication.id.desc())
+    """The declared applications of the caller's scope that `args` selects, newest first
+    (read by primary key when most of a broad scope's applications pass the filters)."""
+    most_pass = not any(args.get(name) is not None for name in FILTERS) and is_broad(
+        current_admin().org)
+    return newest_first(filtered(select(RefundApplication), args), RefundApplication,
+                        by_primary_key=most_pass)
 
 
 def declared_application(application_id: int, *, write: bool = False) -> RefundApplication:

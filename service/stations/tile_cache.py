@@ -9,6 +9,7 @@ no revision since touched and reads the others again (`TileCache.successor`).
 import gc
 import json
 import threading
+from bisect import bisect_left
 
 from sqlalchemy import func, select
 
@@ -38,6 +39,10 @@ class TileCache:
         self._rows_read: set[int] = set()  # rows read whole: a tile missing there is empty
         self.complete = False  # every tile read (read_all)
         self.unread: set[int] = set()  # tiles changed since the index this one came from
+        # The unread tiles in key order, (row, col), from _unread_next on: tiles a search
+        # read meanwhile are skipped when reached (see _next_unread), never searched for.
+        self._unread_order: list[int] = []
+        self._unread_next = 0
         self.schedules: list[Schedule] = []
         self._schedule_numbers: dict[str, int] = {}  # by the hours' JSON text
         self._kinds: dict[str, str] = {}  # one string per kind, not one per station
@@ -52,10 +57,18 @@ class TileCache:
         tiles but those, which it reads again (they are `unread` until then)."""
         after = type(self)(revision)
         with self._lock:
-            after.tiles = {key: tile for key, tile in self.tiles.items() if key not in changed}
+            # Copies (at the speed of memory) and work on what `changed` holds only: a change
+            # costs what it touched, not a pass in Python over every tile or unread tile.
+            after.tiles = dict(self.tiles)
+            for key in changed:
+                after.tiles.pop(key, None)
             after._rows_read = set(self._rows_read)
             after.complete = self.complete
             after.unread = self.unread | changed
+            order = self._unread_order[self._unread_next:]
+            order += sorted(changed)
+            order.sort()  # two sorted runs: one merge
+            after._unread_order = order
             after.schedules = list(self.schedules)  # the tiles kept number theirs in it
             after._schedule_numbers = dict(self._schedule_numbers)
             after._kinds = dict(self._kinds)
@@ -66,8 +79,25 @@ class TileCache:
         and transaction (searches wait for the lock one statement at most), while
         `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
         while self.unread and keep_going():
-            self.tiles_for(sorted(divmod(key, TILE_COLUMNS) for key in self.unread)[:tiles])
+            self.tiles_for([divmod(key, TILE_COLUMNS) for key in self._next_unread(tiles)])
             replica_session().rollback()
+
+    def _next_unread(self, count: int) -> list[int]:
+        """The first `count` unread tiles in (row, col) order, adjacent ones together: the
+        order's entries from `_unread_next` on that are still unread. They stay there
+        until read (a read that fails leaves them to the next round), so each entry is
+        looked at about twice in all, however many rounds the catch-up takes."""
+        order, unread, at = self._unread_order, self.unread, self._unread_next
+        while at < len(order) and order[at] not in unread:
+            at += 1
+        self._unread_next = at  # the ones before were read
+        found: list[int] = []
+        while at < len(order) and len(found) < count:
+            key = order[at]
+            if key in unread and (not found or key != found[-1]):  # a tile changed twice
+                found.append(key)
+            at += 1
+        return found
 
     def tiles_for(self, wanted: list[tuple[int, int]]) -> dict[int, Tile | None]:
         """The tiles of `wanted` (row, col) pairs, reading the missing ones first."""
@@ -122,9 +152,13 @@ class TileCache:
         for pair in missing:
             read.setdefault(tile_key(*pair), None)
         self.tiles.update(read)
-        if self.unread:
-            self.unread = {key for key in self.unread - read.keys()
-                           if key // TILE_COLUMNS not in rows}
+        if self.unread:  # in place, for what was read only (searches look without the lock)
+            self.unread.difference_update(read)
+            if rows:
+                order = self._unread_order
+                first = bisect_left(order, tile_key(rows[0], 0), self._unread_next)
+                last = bisect_left(order, tile_key(rows[-1] + 1, 0), first)
+                self.unread.difference_update(order[first:last])
         # A million entries would make every full collection of the cyclic garbage
         # collector walk them all (seconds, in the middle of requests). They hold no cycles:
         # leave them, and what else lives now, out of its collections; reference counting

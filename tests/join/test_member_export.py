@@ -120,3 +120,20 @@ def test_a_stored_character_excel_refuses_never_reaches_the_file(app, client, me
         db.session.commit()
     rows = sheet_rows(client.get(EXPORT, headers=staff("xyt_reviewer")))
     assert rows[1][1] == "周杰" and rows[1][7] == "ACME"
+
+
+def test_a_roster_longer_than_a_sheet_goes_on_in_more_sheets(app, client, staff):
+    """At XLSX_SHEET_ROWS (1,048,575 in production; 3 here) a sheet is full: the roster
+    goes on in the next, with its own header, and the totals come under the last."""
+    app.config["XLSX_SHEET_ROWS"] = 3
+    _bulk_members(app, 8, start=300_000)
+    response = client.get(EXPORT, headers=staff("xyt_reviewer"), buffered=False)
+    assert response.status_code == 200 and response.is_streamed
+    workbook = load_workbook(io.BytesIO(b"".join(response.response)), read_only=True)
+    sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
+    assert list(sheets) == ["会员名册", "会员名册 (2)", "会员名册 (3)"]
+    assert all(rows[0][:2] == ("会员号", "姓名") and len(rows) <= 4 for rows in sheets.values())
+    body = [row for rows in sheets.values() for row in rows[1:]]
+    assert sorted(row[0] for row in body[:-1]) == [f"410105-2026-{i:08d}"
+                                                  for i in range(300_000, 300_008)]
+    assert body[-1][:2] == ("合计", "8人") and sheets["会员名册 (3)"][-1][:2] == ("合计", "8人")

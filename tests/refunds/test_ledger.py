@@ -108,3 +108,19 @@ def test_a_stored_character_excel_refuses_never_reaches_the_ledger(app, client, 
     header, row, _ = load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)
     assert row[0] == submitted["id"]
     assert row[header.index("企业名称")] == "ACME" and row[header.index("工会名称")] == "工会"
+
+
+def test_a_ledger_longer_than_a_sheet_goes_on_in_another_with_the_totals_last(
+        app, client, refunds):
+    app.config["XLSX_SHEET_ROWS"] = 2
+    paid, approved, submitted, _ = _ledger(refunds)
+    response = client.get(f"{ADMIN}/export", headers=refunds.staff("jinshui_refunds"))
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["经费返还台账", "经费返还台账 (2)"]
+    first, second = ([row for row in sheet.iter_rows(values_only=True)] for sheet in workbook)
+    assert first[0] == second[0] and first[0][0] == "申请编号"
+    assert len(first) == 3 and len(second) == 3  # header, two rows; header, a row, totals
+    assert sorted(row[0] for row in first[1:] + second[1:2]) == sorted(
+        a["id"] for a in (paid, approved, submitted))
+    assert second[-1][:2] == ("合计", "3笔")
+    assert Decimal(str(second[-1][first[0].index("缴费金额（元）")])) == Decimal("133.75")
