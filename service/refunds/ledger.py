@@ -5,11 +5,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from service.core.clock import today_shanghai
 from service.core.keyset import in_id_order
+from service.core.spreadsheets import xlsx_response
 from service.domain.masking import mask_bank_account
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
-from service.identity.auth import scope_org_ids
+from service.identity import audit
+from service.identity.auth import current_admin, scope_org_ids
 from service.models.refund_applications import RefundApplication
 from service.refunds.workflow import STATUS_LABELS
 
@@ -97,3 +100,15 @@ def overview(args: dict) -> dict:
     totals = {"count": count, "paid_fen": int(paid), "refundable_fen": int(refundable),
               "payout_fen": int(payout)}
     return {"totals": totals, "by_status": by_status, "by_district": by_district}
+
+
+def export_ledger(args: dict):
+    """The ledger with `args` as an xlsx download with a totals row, the export audited."""
+    rows = LedgerRows(args)
+    response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
+                             "经费返还台账", HEADER, rows, rows.footer)
+    # Audited before the first byte: a download cut short still counts as an export.
+    audit.record("refund.export", object_type="refund_ledger", org_id=current_admin().org_id,
+                 detail={"filters": {k: v for k, v in args.items()},
+                         "rows": ledger_count(args)})
+    return response

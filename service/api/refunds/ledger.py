@@ -3,12 +3,10 @@
 from flask.views import MethodView
 
 from service.api.refunds.schemas import RefundLedgerQuerySchema, RefundOverviewSchema
-from service.core.clock import today_shanghai
-from service.core.spreadsheets import XLSX_MIME, xlsx_response
+from service.core.spreadsheets import XLSX_MIME
 from service.extensions import db
-from service.identity import audit
-from service.identity.auth import admin_required, current_admin
-from service.refunds.ledger import HEADER, LedgerRows, ledger_count, overview
+from service.identity.auth import admin_required
+from service.refunds.ledger import export_ledger, overview
 from service.web.blueprint import Blueprint
 
 blp = Blueprint("refund_ledger", __name__, description="工会经费返还：台账与统计")
@@ -25,14 +23,7 @@ class LedgerExport(MethodView):
 
         范围为调用者的管辖范围，附合计行；导出操作记入审计日志。
         """
-        rows = LedgerRows(args)
-        response = xlsx_response(f"经费返还台账-{today_shanghai().isoformat()}.xlsx",
-                                 "经费返还台账", HEADER, rows, rows.footer)
-        # Audited before the first byte: a download cut short still counts as an export.
-        audit.record("refund.export", object_type="refund_ledger",
-                     org_id=current_admin().org_id,
-                     detail={"filters": {k: v for k, v in args.items()},
-                             "rows": ledger_count(args)})
+        response = export_ledger(args)
         db.session.commit()
         return response
 
