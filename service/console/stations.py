@@ -1,9 +1,9 @@
 """驿站与母婴室: the ledger with filters and a map, the station form, import, feedback."""
 
 import math
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 
 from service.api.stations.schemas import (
     StationChangeSchema,
@@ -24,10 +24,12 @@ from service.stations.ledger_upload import import_upload
 from service.stations.records import add_station, change_station, close_station, stations_in_scope
 from service.stations.template import template_workbook
 from service.web.pages import paginate
+from service.web.security_headers import PAGE_POLICY
 
 ROLE = "station_manager"
 MAP_POINTS = 2000
 MAP_SIZE = (640, 420)
+MAX_ZOOM = 17
 _NUMBERS = ("area_m2", "nursing_seats")
 FEEDBACK_STATUS_LABELS = {"visible": "待处理", "held": "待复核（内容安全）", "resolved": "已处理"}
 
@@ -41,22 +43,62 @@ def _list_filters(source) -> tuple[dict, Refusal | None]:
     return args, refusal
 
 
-def plot(stations) -> dict:
-    """The stations as points of an SVG (GCJ-02 degrees, lng scaled by cos(lat))."""
+def _world(lat: float, lng: float, zoom: int) -> tuple[float, float]:
+    """Web Mercator pixel of a point at `zoom` (256-pixel tiles)."""
+    size = 256 * 2 ** zoom
+    sin = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
+    return ((lng + 180) / 360 * size,
+            (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * size)
+
+
+def tile_template() -> str:
+    """CONSOLE_MAP_TILES when it is an https template with {z}, {x} and {y}, else ''."""
+    template = current_app.config.get("CONSOLE_MAP_TILES") or ""
+    ok = template.startswith("https://") and all(p in template for p in ("{z}", "{x}", "{y}"))
+    return template if ok else ""
+
+
+def plot(stations, tiles: str = "") -> dict:
+    """The stations as points of an SVG in Web Mercator (GCJ-02), and the tiles behind them.
+
+    Without `tiles` the points draw on a plain background; with it, failed tiles leave the
+    background showing and the points in place.
+    """
     width, height = MAP_SIZE
     if not stations:
-        return {"width": width, "height": height, "points": []}
-    lats = [s.lat for s in stations]
-    lngs = [s.lng for s in stations]
-    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lngs) - min(lngs)) * scale_x, 0.002)
-    span_y = max(max(lats) - min(lats), 0.002)
-    unit = min((width - 40) / span_x, (height - 40) / span_y)
-    mid_x, mid_y = (max(lngs) + min(lngs)) / 2, (max(lats) + min(lats)) / 2
-    points = [{"x": round(width / 2 + (s.lng - mid_x) * scale_x * unit, 1),
-               "y": round(height / 2 - (s.lat - mid_y) * unit, 1), "station": s}
-              for s in stations]
-    return {"width": width, "height": height, "points": points}
+        return {"width": width, "height": height, "points": [], "tiles": []}
+    zoom = MAX_ZOOM
+    while zoom > 3:
+        corners = [_world(s.lat, s.lng, zoom) for s in stations]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        if max(xs) - min(xs) <= width - 40 and max(ys) - min(ys) <= height - 40:
+            break
+        zoom -= 1
+    corners = [_world(s.lat, s.lng, zoom) for s in stations]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    left = (max(xs) + min(xs)) / 2 - width / 2
+    top = (max(ys) + min(ys)) / 2 - height / 2
+    points = [{"x": round(x - left, 1), "y": round(y - top, 1), "station": s}
+              for (x, y), s in zip(corners, stations, strict=True)]
+    placed = []
+    if tiles:
+        last = 2 ** zoom - 1
+        for ty in range(max(int(top // 256), 0), min(int((top + height) // 256), last) + 1):
+            for tx in range(int(left // 256), int((left + width) // 256) + 1):
+                url = tiles.format(z=zoom, x=tx % (last + 1), y=ty)
+                placed.append({"x": round(tx * 256 - left, 1), "y": round(ty * 256 - top, 1),
+                               "url": url})
+    return {"width": width, "height": height, "points": points, "tiles": placed}
+
+
+def _tile_policy(tiles: str) -> dict:
+    """The page's Content-Security-Policy letting images come from the tile host too."""
+    if not tiles:
+        return {}
+    parts = urlsplit(tiles)
+    host = f"{parts.scheme}://{parts.netloc}"
+    return {"Content-Security-Policy": PAGE_POLICY.replace("img-src 'self' data:",
+                                                           f"img-src 'self' data: {host}")}
 
 
 @bp.route("/stations")
@@ -76,10 +118,11 @@ def stations():
         else:
             page = paginate(query, page_args(request.args))
             points = list(db.session.scalars(query.limit(MAP_POINTS)).unique())
+    tiles = tile_template()
     return render_template(
         "console/stations.html", page=page, values=request.args, error=error, field=field,
         orgs=orgs_in_scope(), kinds=STATION_KINDS, statuses=STATION_STATUSES,
-        map=plot(points), hours_text=hours_text), status
+        map=plot(points, tiles), hours_text=hours_text), status, _tile_policy(tiles)
 
 
 def _hours_rows(hours: dict | None) -> dict:

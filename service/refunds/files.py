@@ -134,7 +134,6 @@ def show(attachment):
     response = send_file(path, mimetype=attachment.content_type, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -1,6 +1,7 @@
 """驿站与母婴室 through the console's forms: list, map, the form and its hours, scope, import."""
 
 import io
+import re
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -153,3 +154,24 @@ def test_the_template_downloads(client):
     response = client.get("/console/stations/import-template")
     assert response.status_code == 200
     assert response.data.startswith(b"PK")
+
+
+def test_the_map_draws_without_tiles_and_allows_only_the_configured_tile_host(client, app):
+    add_station(app, name="东站", lat=34.75, lng=113.70)
+    add_station(app, name="西站", lat=34.76, lng=113.60)
+    sign_in(client, "jinshui_stations")
+    plain = client.get("/console/stations")
+    assert text(plain).count("<circle") == 2 and "<image" not in text(plain)
+    spots = [(float(x), float(y)) for x, y in
+             re.findall(r'<circle[^>]* cx="([\d.]+)" cy="([\d.]+)"', text(plain))]
+    assert all(0 < x < 640 and 0 < y < 420 for x, y in spots)
+    assert spots[0][0] < spots[1][0]  # west of the other: the newest (西站) drawn first
+    assert "img-src 'self' data:;" in plain.headers["Content-Security-Policy"]
+    app.config["CONSOLE_MAP_TILES"] = "https://tiles.example.test/{z}/{x}/{y}.png"
+    tiled = client.get("/console/stations")
+    assert text(tiled).count("<circle") == 2
+    assert 'href="https://tiles.example.test/' in text(tiled)
+    assert "img-src 'self' data: https://tiles.example.test;" in \
+        tiled.headers["Content-Security-Policy"]
+    app.config["CONSOLE_MAP_TILES"] = "http://insecure.example.test/{z}/{x}/{y}.png"
+    assert "insecure" not in text(client.get("/console/stations"))
