@@ -51,6 +51,10 @@ def test_approve_then_pay_then_export(app):
         assert rows[0][0] == "申请编号" and rows[-1][0] == "合计"
         paid = next(row for row in rows if row[0] == application_id)
         assert paid[11] == "已拨付" and paid[16] == "ZZGH-FH-2026-001"
+        page.get_by_role("link", name="← 返回申请列表").click()
+        page.get_by_role("link", name="返还政策").click()
+        page.get_by_role("heading", name="返还政策").wait_for()
+        browser.screenshot("console-refund-policies")
         assert browser.foreign_requests() == []
         assert browser.console_errors == []
 

@@ -134,3 +134,35 @@ def test_the_ledger_totals_and_exports_audited(client, app):
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "refund.export"))
         assert entry.actor_name == "jinshui_refunds"
+
+
+def test_root_finance_changes_a_policy_and_a_district_admin_cannot(client, app):
+    from service.models.refunds import RefundPolicy
+    from service.refunds.policies import ensure_default_policies
+
+    with app.app_context():
+        ensure_default_policies()
+        db.session.commit()
+        policy = db.session.scalars(select(RefundPolicy)).first()
+        policy_id, ratio = policy.id, policy.refund_ratio
+    sign_in(client, "city_finance")
+    page = f"/console/refunds/policies/{policy_id}"
+    assert "返还政策" in text(client.get("/console/refunds"))
+    bad = post_form(client, page, {"refund_ratio": "1.5"}, form_page=page)
+    assert bad.status_code == 422 and 'value="1.5"' in text(bad)
+    done = post_form(client, page, {"refund_ratio": "0.95", "max_paid_yuan": "50,000"},
+                     form_page=page)
+    assert done.status_code == 302, text(done)
+    with app.app_context():
+        changed = db.session.get(RefundPolicy, policy_id)
+        assert str(changed.refund_ratio).startswith("0.95") and changed.max_paid_fen == 5_000_000
+    district = app.test_client()
+    sign_in(district, "jinshui_admin")
+    refused = post_form(district, page, {"refund_ratio": "0.1"}, form_page=page)
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.get(RefundPolicy, policy_id).refund_ratio != ratio  # still 0.95
+        assert str(db.session.get(RefundPolicy, policy_id).refund_ratio).startswith("0.95")
+    reviewer = app.test_client()
+    sign_in(reviewer, "jinshui_refunds")
+    assert reviewer.get("/console/refunds/policies").status_code == 403
