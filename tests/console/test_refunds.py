@@ -166,3 +166,15 @@ def test_root_finance_changes_a_policy_and_a_district_admin_cannot(client, app):
     reviewer = app.test_client()
     sign_in(reviewer, "jinshui_refunds")
     assert reviewer.get("/console/refunds/policies").status_code == 403
+
+
+def test_another_districts_attachment_is_not_found(client, app):
+    ids = seed(app)
+    other = one(ids, "郑州二七福顺", 2024)
+    with app.app_context():
+        attachment_id = db.session.get(RefundApplication, other).attachments[0].id
+    own = one(ids, "郑州金水云帆", 2023)
+    sign_in(client, "jinshui_refunds")
+    assert client.get(f"/console/refunds/{other}/files/{attachment_id}").status_code == 404
+    # Another application's file through one's own application: not found either.
+    assert client.get(f"/console/refunds/{own}/files/{attachment_id}").status_code == 404

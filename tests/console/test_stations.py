@@ -175,3 +175,44 @@ def test_the_map_draws_without_tiles_and_allows_only_the_configured_tile_host(cl
         tiled.headers["Content-Security-Policy"]
     app.config["CONSOLE_MAP_TILES"] = "http://insecure.example.test/{z}/{x}/{y}.png"
     assert "insecure" not in text(client.get("/console/stations"))
+
+
+def add_feedback(app, station_id, content, status="visible"):
+    from service.models.accounts import User
+    from service.models.station_feedback import StationFeedback
+
+    with app.app_context():
+        user = User(openid=f"feedback-{content}")
+        db.session.add(user)
+        db.session.flush()
+        feedback = StationFeedback(station_id=station_id, user_id=user.id, type="wrong_info",
+                                   content=content, status=status,
+                                   moderation="pass" if status == "visible" else "review")
+        db.session.add(feedback)
+        db.session.commit()
+        return feedback.id
+
+
+def test_feedback_is_triaged_in_scope_and_a_second_resolve_is_told(client, app):
+    from service.models.station_feedback import StationFeedback
+
+    own = add_feedback(app, add_station(app), "电话打不通")
+    held = add_feedback(app, add_station(app, name="第二站"), "待复核的内容", "held")
+    other = add_feedback(app, add_station(app, "EQ"), "二七区的反馈")
+    sign_in(client, "jinshui_stations")
+    page = text(client.get("/console/stations/feedback"))
+    assert "电话打不通" in page and "【待复核】" in page and "二七区的反馈" not in page
+    token = csrf_token(client, "/console/stations/feedback")
+    done = client.post(f"/console/stations/feedback/{own}/resolve",
+                       data={"csrf_token": token, "note": "已更新电话"})
+    assert done.status_code == 302
+    again = client.post(f"/console/stations/feedback/{own}/resolve",
+                        data={"csrf_token": token, "note": "再次"}, follow_redirects=True)
+    assert "该反馈已处理" in text(again)
+    assert client.post(f"/console/stations/feedback/{other}/resolve",
+                       data={"csrf_token": token}).status_code == 403
+    with app.app_context():
+        resolved = db.session.get(StationFeedback, own)
+        assert (resolved.status, resolved.resolution_note) == ("resolved", "已更新电话")
+        assert db.session.get(StationFeedback, other).status == "visible"
+        assert db.session.get(StationFeedback, held).status == "held"
