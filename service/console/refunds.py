@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from service.api.refunds.schemas import (
+    RefundBankAccountQuerySchema,
     RefundLedgerQuerySchema,
     RefundPaySchema,
     RefundPolicySchema,
@@ -15,6 +16,7 @@ from service.api.refunds.schemas import (
 from service.console.blueprint import Refusal, attempt, bp, check_form
 from service.console.filters import page_args
 from service.core.clock import today_shanghai
+from service.domain.masking import mask_bank_account
 from service.domain.refund_math import format_ratio
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
@@ -25,12 +27,23 @@ from service.refunds import files
 from service.refunds.applications import KIND_LABELS
 from service.refunds.ledger import export_ledger, filtered, overview
 from service.refunds.policies import change_policy, create_policy
-from service.refunds.review import decide, declared_application, read_attachment, record_payment
+from service.refunds.review import (
+    decide,
+    declared_application,
+    read_attachment,
+    read_bank_account,
+    record_payment,
+)
 from service.refunds.workflow import STATUS_LABELS
 from service.web.pages import paginate
 
 STAFF_ROLES = ("refund_reviewer", "finance")
 QUEUE_STATUSES = {k: v for k, v in STATUS_LABELS.items() if k != "draft"}
+
+
+@bp.app_template_filter("mask_account")
+def _mask_account(value) -> str:
+    return mask_bank_account(value) or ""
 
 
 def _ledger_filters(source) -> tuple[dict | None, Refusal | None]:
@@ -128,6 +141,22 @@ def refund_pay(application_id):
     db.session.commit()
     flash("已登记拨付", "success")
     return redirect(url_for("console.refund_application", application_id=application_id))
+
+
+@bp.route("/refunds/<int:application_id>/bank-account", methods=["POST"])
+@admin_required("finance")
+def refund_bank_account(application_id):
+    """查看工会完整银行账号（须填写理由，记入审计日志）"""
+    application = declared_application(application_id)
+    data, refusal = check_form(RefundBankAccountQuerySchema,
+                               {"reason": request.form.get("bank_reason", "").strip()})
+    if refusal is None:
+        enterprise, refusal = attempt(read_bank_account, application, data["reason"])
+    if refusal:
+        return _application_page(application, refusal.status, error=refusal.message,
+                                 field="bank_reason")
+    db.session.commit()
+    return _application_page(application, full_account=enterprise.bank_account_no)
 
 
 @bp.route("/refunds/<int:application_id>/files/<int:attachment_id>")

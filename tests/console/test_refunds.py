@@ -178,3 +178,26 @@ def test_another_districts_attachment_is_not_found(client, app):
     assert client.get(f"/console/refunds/{other}/files/{attachment_id}").status_code == 404
     # Another application's file through one's own application: not found either.
     assert client.get(f"/console/refunds/{own}/files/{attachment_id}").status_code == 404
+
+
+def test_finance_reads_the_full_bank_account_with_a_reason(client, app):
+    ids = seed(app)
+    application_id = one(ids, "金水区花园路惠民", 2022)
+    sign_in(client, "city_finance")
+    page = f"/console/refunds/{application_id}"
+    masked = text(client.get(page))
+    assert "1702020109000002888" not in masked
+    short = post_form(client, page + "/bank-account", {"bank_reason": "x"}, form_page=page)
+    assert short.status_code == 422 and 'value="x"' in text(short)
+    shown = post_form(client, page + "/bank-account", {"bank_reason": "核对拨付账户"},
+                      form_page=page)
+    assert shown.status_code == 200 and "1702020109000002888" in text(shown)
+    assert shown.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "refund.bank_account.read"))
+        assert (entry.actor_name, entry.reason) == ("city_finance", "核对拨付账户")
+    reviewer = app.test_client()
+    sign_in(reviewer, "jinshui_refunds")
+    assert post_form(reviewer, page + "/bank-account", {"bank_reason": "想看看"},
+                     form_page=page).status_code == 403
