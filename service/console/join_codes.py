@@ -8,7 +8,7 @@ from service.console.blueprint import attempt, bp, check_form
 from service.console.filters import orgs_in_scope, page_args
 from service.extensions import db
 from service.identity.auth import admin_required, get_scoped
-from service.joining.codes import describe_codes, image_type
+from service.joining.codes import describe_codes, image_response
 from service.joining.poster import poster_png
 from service.joining.staff import add_join_code, change_join_code
 from service.models.join_codes import JoinCode
@@ -95,10 +95,7 @@ def join_code_change(join_code_id):
 @admin_required(ROLE)
 def join_code_image(join_code_id):
     """入会码图片（微信生成的原图）"""
-    code = get_scoped(JoinCode, join_code_id, noun="入会码")
-    response = Response(code.image, mimetype=image_type(code.image))
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return image_response(get_scoped(JoinCode, join_code_id, noun="入会码"))
 
 
 @bp.route("/join-codes/<int:join_code_id>/poster")

@@ -1,9 +1,9 @@
 """驿站与母婴室: the ledger with filters and a map, the station form, import, feedback."""
 
 import math
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from service.api.stations.schemas import (
     StationChangeSchema,
@@ -12,7 +12,6 @@ from service.api.stations.schemas import (
 )
 from service.console.blueprint import Refusal, attempt, bp, check_form
 from service.console.filters import orgs_in_scope, page_args
-from service.core.spreadsheets import XLSX_MIME
 from service.domain.hours import DAY_NAMES, DAYS, hours_text
 from service.domain.stations import FACILITIES, SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
@@ -22,7 +21,7 @@ from service.models.stations import MOTHER_BABY_ROOM, Station
 from service.stations.feedback import feedback_in_scope, resolve_feedback
 from service.stations.ledger_upload import import_upload
 from service.stations.records import add_station, change_station, close_station, stations_in_scope
-from service.stations.template import template_workbook
+from service.stations.template import template_download
 from service.web.pages import paginate
 from service.web.security_headers import PAGE_POLICY
 
@@ -289,11 +288,7 @@ def station_import():
 @admin_required(ROLE)
 def station_import_template():
     """下载站点台账导入模板（xlsx）"""
-    response = Response(template_workbook(), mimetype=XLSX_MIME)
-    response.headers["Content-Disposition"] = (
-        "attachment; filename=\"station-template.xlsx\"; "
-        f"filename*=UTF-8''{quote('站点台账导入模板.xlsx')}")
-    return response
+    return template_download()
 
 
 @bp.route("/stations/feedback")
