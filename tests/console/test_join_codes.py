@@ -49,6 +49,8 @@ def test_the_poster_is_an_a4_png(client, app):
     image = Image.open(io.BytesIO(poster.data))
     assert image.size == (1240, 1754)
     assert image.getpixel((620, 20)) != (255, 255, 255)  # the red band at the top
+    title = image.crop((0, 180, 1240, 270)).convert("L")
+    assert title.getextrema()[0] < 100  # the union's name is drawn
 
 
 def test_a_missing_font_is_named(client, app):
