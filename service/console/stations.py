@@ -4,6 +4,7 @@ import math
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from service.api.stations.schemas import (
     StationChangeSchema,
@@ -189,9 +190,7 @@ def _form_page(station=None, status=200, **extra):
 
 
 def _station_values(station) -> dict:
-    """A station as the form's values (a MultiDict-like with getlist)."""
-    from werkzeug.datastructures import MultiDict
-
+    """A station as the form's values (with getlist, as request.form)."""
     if station is None:
         return MultiDict({"is_public": "1"})
     pairs = [("kind", station.kind), ("name", station.name), ("address", station.address),

@@ -216,3 +216,12 @@ def test_feedback_is_triaged_in_scope_and_a_second_resolve_is_told(client, app):
         assert (resolved.status, resolved.resolution_note) == ("resolved", "已更新电话")
         assert db.session.get(StationFeedback, other).status == "visible"
         assert db.session.get(StationFeedback, held).status == "held"
+
+
+def test_a_bad_filter_is_named_in_the_page(client):
+    sign_in(client, "jinshui_stations")
+    response = client.get("/console/stations?kind=bogus&q=花园")
+    assert response.status_code == 422
+    page = text(response)
+    assert 'id="form-error"' in page and 'value="花园"' in page
+    assert 'id="kind" name="kind" aria-invalid="true"' in page
