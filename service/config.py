@@ -222,6 +222,9 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         # CSRF tokens: the console checks them itself (the JSON API uses bearer tokens).
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Map tiles behind the console's station map (https://host/{z}/{x}/{y}.png, GCJ-02
+        # Web Mercator); empty: the points on a plain background, nothing loaded elsewhere.
+        "CONSOLE_MAP_TILES": read.text("CONSOLE_MAP_TILES", ""),
     }
     return config, read
 

@@ -10,7 +10,8 @@ from flask import Flask
 from service.console.blueprint import bp, csrf
 
 # One module per area; a new area is one more name here.
-AREAS = ("account", "dashboard", "review", "members", "card")
+AREAS = ("account", "dashboard", "review", "members", "card",
+         "join_codes", "stations", "refunds", "staff", "audit")
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,7 @@
 import secrets
 import string
 
-from flask import current_app
+from flask import Response, current_app
 from sqlalchemy import func, select, update
 
 from service.extensions import db, wechat
@@ -110,6 +110,16 @@ def caller_id() -> int | None:
 def image_type(image: bytes) -> str:
     """The image's media type by its content (WeChat sends JPEG unless asked for PNG)."""
     return "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
+
+
+def image_response(code: JoinCode) -> Response:
+    """The code's image as WeChat made it, from the database, for the browser to show."""
+    mimetype = image_type(code.image)
+    response = Response(code.image, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    extension = mimetype.removeprefix("image/").replace("jpeg", "jpg")
+    response.headers["Content-Disposition"] = f'inline; filename="{code.scene}.{extension}"'
+    return response
 
 
 def scan_scene(scene: str) -> dict:

@@ -126,6 +126,17 @@ def serve(attachment):
     return download(attachment.storage_name, attachment.content_type, name)
 
 
+def show(attachment):
+    """An attachment for the browser to display (an image in the page, a PDF in its viewer)."""
+    path = path_of(attachment.storage_name)
+    if not path.is_file():
+        abort(404, "file_missing", "文件不存在或已被删除")
+    response = send_file(path, mimetype=attachment.content_type, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def download(name: str, content_type: str, download_name: str):
     """The stored file as a download that browsers will not render or sniff."""
     path = path_of(name)

@@ -7,12 +7,15 @@ code and phone columns are text, so Excel keeps 0371-... and leading zeros as ty
 """
 
 import io
+from urllib.parse import quote
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from service.core.spreadsheets import XLSX_MIME
 from service.domain.stations import (
     COORD_SYSTEMS,
     FACILITIES,
@@ -100,3 +103,12 @@ def template_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def template_download() -> Response:
+    """The template as an xlsx download named in Chinese (ASCII name for old browsers)."""
+    response = Response(template_workbook(), mimetype=XLSX_MIME)
+    response.headers["Content-Disposition"] = (
+        "attachment; filename=\"station-template.xlsx\"; "
+        f"filename*=UTF-8''{quote('站点台账导入模板.xlsx')}")
+    return response

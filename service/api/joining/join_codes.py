@@ -1,13 +1,12 @@
 """Join codes per org and channel, as staff make and manage them."""
 
-from flask import Response
 from flask.views import MethodView
 
 from service.api.common import PageArgs, envelope
 from service.api.joining.schemas import JoinCodeCreateSchema, JoinCodeSchema, JoinCodeUpdateSchema
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining.codes import codes_of, describe_codes, image_type
+from service.joining.codes import codes_of, describe_codes, image_response
 from service.joining.staff import add_join_code, change_join_code
 from service.models.join_codes import JoinCode
 from service.models.orgs import Org
@@ -74,10 +73,4 @@ class JoinCodeImage(MethodView):
 
         即微信生成的原图，从数据库读取。
         """
-        code = get_scoped(JoinCode, join_code_id)
-        mimetype = image_type(code.image)
-        response = Response(code.image, mimetype=mimetype)
-        response.headers["Cache-Control"] = "private, max-age=86400"
-        extension = mimetype.removeprefix("image/").replace("jpeg", "jpg")
-        response.headers["Content-Disposition"] = f'inline; filename="{code.scene}.{extension}"'
-        return response
+        return image_response(get_scoped(JoinCode, join_code_id))

@@ -1,8 +1,5 @@
 """Importing the station ledger staff keep in Excel, and its template."""
 
-from urllib.parse import quote
-
-from flask import Response
 from flask.views import MethodView
 
 from service.api.stations.schemas import StationImportResultSchema, StationLedgerFileSchema
@@ -10,7 +7,7 @@ from service.core.spreadsheets import XLSX_MIME
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin
 from service.stations.ledger_upload import import_upload
-from service.stations.template import template_workbook
+from service.stations.template import template_download
 from service.web.blueprint import Blueprint, errors
 
 blp = Blueprint("station_import", __name__, description="站点台账导入")
@@ -47,8 +44,4 @@ class StationImportTemplate(MethodView):
 
         包含待填写的表头行、填写说明和一个示例。
         """
-        response = Response(template_workbook(), mimetype=XLSX_MIME)
-        response.headers["Content-Disposition"] = (
-            "attachment; filename=\"station-template.xlsx\"; "
-            f"filename*=UTF-8''{quote('站点台账导入模板.xlsx')}")
-        return response
+        return template_download()
