@@ -13,13 +13,10 @@ from sqlalchemy import func, insert, select
 
 from bench.data import batches
 from bench.parallel import in_processes
-from bench.people import MEMBER_CHUNK, _add_users, _next_id, person
-from service.core.pii import blind_index
-from service.domain.idcard import parse_id_number
+from bench.people import MEMBER_CHUNK, _add_users, _next_id, insert_members
 from service.extensions import db
-from service.joining.membership import member_number
 from service.models.accounts import User
-from service.models.members import JoinApplication, Member
+from service.models.members import JoinApplication
 from service.models.orgs import Org
 
 GRASSROOTS = 15_583
@@ -117,27 +114,8 @@ def load_city_member_chunk(numbers: range, first_user_id: int, first_application
     orgs = {org.id: org for org in db.session.scalars(select(Org).where(Org.id.in_(
         {spread.union_of(n) for n in numbers})))}
     _add_users(CITY_PREFIX, first_user_id, numbers)
-    now = datetime.now(UTC)
-    for batch in batches(numbers):
-        applications, members = [], []
-        for n in batch:
-            org, application_id = orgs[spread.union_of(n)], first_application_id + n
-            fields = person(n, "410102", "136")
-            identity = parse_id_number(fields["id_number"], now.date())
-            index = blind_index("id_number", identity.number)
-            details = {**fields, "gender": identity.gender, "birth_date": identity.birth_date,
-                       "phone_index": blind_index("phone", fields["phone"]),
-                       "user_id": first_user_id + n, "org_id": org.id}
-            applications.append({**details, "id": application_id, "id_index": index,
-                                 "active_person_index": index, "status": "approved",
-                                 "reviewed_at": now, "created_at": now})
-            members.append({**details, "application_id": application_id,
-                            "person_index": index, "status": "active", "joined_at": now,
-                            "updated_at": now,
-                            "member_no": member_number(org, now, application_id)})
-        db.session.execute(insert(JoinApplication), applications)
-        db.session.execute(insert(Member), members)
-    return len(numbers)
+    return insert_members(numbers, lambda n: orgs[spread.union_of(n)], first_user_id,
+                          first_application_id, "410102", "136")
 
 
 def city_members() -> int:

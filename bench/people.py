@@ -76,12 +76,20 @@ def load_member_chunk(numbers: range, first_user_id: int, first_application_id: 
     orgs = list(db.session.scalars(select(Org).where(Org.accepts_members.is_(True))
                                    .order_by(Org.id)))
     _add_users(MEMBER_PREFIX, first_user_id, numbers)
+    return insert_members(numbers, lambda n: orgs[n % len(orgs)], first_user_id,
+                          first_application_id, "410103", "137")
+
+
+def insert_members(numbers: range, org_of, first_user_id: int, first_application_id: int,
+                   county: str, phone_prefix: str) -> int:
+    """Members `numbers` (each in `org_of(n)`) with their approved applications, in bulk,
+    their personal values encrypted and indexed as the service stores them."""
     now = datetime.now(UTC)
     for batch in batches(numbers):
         applications, members = [], []
         for n in batch:
-            org, application_id = orgs[n % len(orgs)], first_application_id + n
-            fields = person(n, "410103", "137")
+            org, application_id = org_of(n), first_application_id + n
+            fields = person(n, county, phone_prefix)
             identity = parse_id_number(fields["id_number"], now.date())
             index = blind_index("id_number", identity.number)
             details = {**fields, "gender": identity.gender, "birth_date": identity.birth_date,
@@ -92,7 +100,7 @@ def load_member_chunk(numbers: range, first_user_id: int, first_application_id: 
                                  "reviewed_at": now, "created_at": now})
             members.append({**details, "application_id": application_id,
                             "person_index": index, "status": "active", "joined_at": now,
-                            "updated_at": now,
+                            "updated_at": now, "phone_tail": fields["phone"][-4:],
                             "member_no": member_number(org, now, application_id)})
         db.session.execute(insert(JoinApplication), applications)
         db.session.execute(insert(Member), members)
