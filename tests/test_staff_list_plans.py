@@ -205,7 +205,7 @@ def assert_uses(plan, table: str, *indexes: str) -> None:
         assert f"SCAN {table}" not in details, details
 
 
-MEMBER_ORG_INDEXES = ("ix_members_org_joined", "ix_members_org_occupation")
+MEMBER_ORG_INDEXES = ("ix_members_org_joined", "ix_members_org_occupation", "ix_members_org_status")
 
 
 @pytest.mark.parametrize("username", ["city_admin", "jinshui_admin"])
