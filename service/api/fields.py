@@ -54,10 +54,11 @@ class WanAmount(fields.Decimal):
     def _validated(self, value):
         amount = super()._validated(value)
         if amount is not None:
-            if amount != amount.quantize(Decimal("0.01")):
-                raise ValidationError("最多保留两位小数")
+            # The range first: a huge number (1e308) has no two-decimal form to compare with.
             if not 0 <= amount <= MAX_WAN:
                 raise ValidationError("应为0到999999999999.99之间的数")
+            if amount != amount.quantize(Decimal("0.01")):
+                raise ValidationError("最多保留两位小数")
         return amount
 
 

@@ -155,3 +155,10 @@ def test_registration_is_frozen_while_staff_review(client, refunds):
     response = client.patch(f"{URL}/{application['enterprise']['id']}", json={"employees": 5},
                             headers=refunds.member("alice"))
     assert_error(response, 409, "enterprise_in_review")
+
+
+@pytest.mark.parametrize("amount", [-1.7976931348623157e308, 1e308, "1e400"])
+def test_a_huge_amount_is_refused_by_name_not_a_500(client, refunds, amount):
+    body = enterprise_body(revenue_wan=amount)
+    error = assert_error(client.post(URL, json=body, headers=refunds.member("alice")), 422)
+    assert "revenue_wan" in error["errors"]["json"]
