@@ -17,7 +17,7 @@ from service.core import clock
 from service.core.workdays import add_working_days
 from service.extensions import db
 from service.identity.auth import has_role
-from service.joining.lifecycle import release_overdue
+from service.joining.transfers import release_overdue
 from service.models.accounts import Admin
 from service.models.lifecycle import (
     TRANSFER_OPEN,
@@ -36,15 +36,6 @@ def is_overdue(item) -> bool:
     """Whether an open item's due date has passed (Shanghai business date)."""
     return item.due_on is not None and item.due_on < clock.today_shanghai() and (
         item.status in ("pending", *TRANSFER_OPEN))
-
-
-def deadline_order(query, model, open_statuses, overdue: bool | None = None):
-    """Oldest due date first (items without one last), then by id; `overdue` narrows to
-    the open items past their due date (True) or the others (False)."""
-    if overdue is not None:
-        late = (model.status.in_(open_statuses) & (model.due_on < clock.today_shanghai()))
-        query = query.where(late if overdue else ~late | model.due_on.is_(None))
-    return query.order_by(case((model.due_on.is_(None), 1), else_=0), model.due_on, model.id)
 
 
 @dataclass(frozen=True)

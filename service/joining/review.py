@@ -11,8 +11,7 @@ from service.domain.errors import RuleViolation
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import has_role, scope_org_ids
-from service.joining.deadlines import deadline_order
-from service.joining.roster import common_filters
+from service.joining.roster import common_filters, deadline_order
 from service.models.accounts import Admin
 from service.models.members import JoinApplication, Member
 from service.web.errors import abort

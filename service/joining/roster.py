@@ -2,9 +2,10 @@
 
 import re
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
+from service.core import clock
 from service.core.database import newest_first
 from service.core.pii import blind_match
 from service.identity.auth import current_admin, get_scoped, scope_org_ids
@@ -81,3 +82,12 @@ def member_query(args: dict, query: Select | None = None) -> Select:
         args = {k: v for k, v in args.items() if k != "q"}
         query = query.where(Member.phone_tail == q)
     return common_filters(query, Member, Member.person_index, Member.joined_at, args)
+
+
+def deadline_order(query, model, open_statuses, overdue: bool | None = None):
+    """Oldest due date first (items without one last), then by id; `overdue` narrows to
+    the open items past their due date (True) or the others (False)."""
+    if overdue is not None:
+        late = (model.status.in_(open_statuses) & (model.due_on < clock.today_shanghai()))
+        query = query.where(late if overdue else ~late | model.due_on.is_(None))
+    return query.order_by(case((model.due_on.is_(None), 1), else_=0), model.due_on, model.id)

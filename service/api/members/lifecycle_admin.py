@@ -14,7 +14,7 @@ from service.api.members.lifecycle_schemas import (
 )
 from service.extensions import db
 from service.identity.auth import admin_required, current_admin, get_scoped
-from service.joining import lifecycle
+from service.joining import transfers, withdrawals
 from service.joining.deadlines import reminders_for
 from service.models.lifecycle import TransferRequest, WithdrawalRequest
 from service.web.blueprint import Blueprint, errors
@@ -41,7 +41,7 @@ class TransferQueue(MethodView):
         转出（direction=out）或转入（direction=in）所辖范围的转移申请，答复期限最早的在前；
         overdue=true 只列逾期未办的。
         """
-        return paginate(lifecycle.staff_transfers(args), args)
+        return paginate(transfers.staff_transfers(args), args)
 
 
 @blp.route("/transfers/<int:transfer_id>/release")
@@ -54,7 +54,7 @@ class TransferRelease(MethodView):
 
         由会员现所属组织（或其上级）办理；之后由新组织接收。
         """
-        transfer = lifecycle.release_transfer(_transfer(transfer_id, "from_org"),
+        transfer = transfers.release_transfer(_transfer(transfer_id, "from_org"),
                                               current_admin())
         db.session.commit()
         return transfer
@@ -70,7 +70,7 @@ class TransferAccept(MethodView):
 
         由新组织（或其上级）办理；会员编号、入会时间不变，并记入会籍转移记录。
         """
-        transfer = lifecycle.accept_transfer(_transfer(transfer_id, "to_org"), current_admin())
+        transfer = transfers.accept_transfer(_transfer(transfer_id, "to_org"), current_admin())
         db.session.commit()
         return transfer
 
@@ -86,7 +86,7 @@ class TransferRefuse(MethodView):
 
         须填写理由；会员留在原组织并收到通知。
         """
-        transfer = lifecycle.refuse_transfer(_transfer(transfer_id, "to_org"), current_admin(),
+        transfer = transfers.refuse_transfer(_transfer(transfer_id, "to_org"), current_admin(),
                                              data["reason"])
         db.session.commit()
         return transfer
@@ -102,7 +102,7 @@ class WithdrawalQueue(MethodView):
 
         所辖范围内的退会申请，答复期限最早的在前；overdue=true 只列逾期未办的。
         """
-        return paginate(lifecycle.staff_withdrawals(args), args)
+        return paginate(withdrawals.staff_withdrawals(args), args)
 
 
 @blp.route("/withdrawals/<int:withdrawal_id>/confirm")
@@ -116,7 +116,7 @@ class WithdrawalConfirm(MethodView):
         会员卡立即停用；此人日后重新入会时取回原会员编号。
         """
         withdrawal = get_scoped(WithdrawalRequest, withdrawal_id, write=True, noun="退会申请")
-        body = lifecycle.confirm_withdrawal(withdrawal, current_admin())
+        body = withdrawals.confirm_withdrawal(withdrawal, current_admin())
         db.session.commit()
         return body
 

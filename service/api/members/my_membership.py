@@ -13,7 +13,7 @@ from service.api.members.lifecycle_schemas import (
 )
 from service.extensions import db
 from service.identity.auth import current_user, member_required
-from service.joining import lifecycle
+from service.joining import lifecycle, transfers, withdrawals
 from service.web.blueprint import Blueprint, errors
 from service.web.limits import limit_submissions
 from service.web.pages import paginate
@@ -33,7 +33,7 @@ class MyTransfers(MethodView):
 
         最新的在前，含办理状态和答复期限。
         """
-        return paginate(lifecycle.my_transfers(current_user()), args)
+        return paginate(transfers.my_transfers(current_user()), args)
 
     @member_required
     @blp.arguments(TransferRequestFormSchema)
@@ -45,7 +45,7 @@ class MyTransfers(MethodView):
         扫描新工会的入会码（或选择组织）申请转入；原工会同意转出（逾期未答复则自动转出）
         后由新工会接收或拒绝。会员编号、入会时间和会籍记录保持不变。
         """
-        transfer = lifecycle.request_transfer(current_user(), data)
+        transfer = transfers.request_transfer(current_user(), data)
         db.session.commit()
         return transfer
 
@@ -61,7 +61,7 @@ class MyTransferCancel(MethodView):
         仅在待转出或待转入时可撤销。
         """
         user = current_user()
-        transfer = lifecycle.cancel_transfer(user, lifecycle.my_transfer(user, transfer_id))
+        transfer = transfers.cancel_transfer(user, transfers.my_transfer(user, transfer_id))
         db.session.commit()
         return transfer
 
@@ -92,7 +92,7 @@ class MyWithdrawal(MethodView):
     @errors(404)
     def get(self):
         """我最近的退会申请"""
-        return lifecycle.my_withdrawal(current_user())
+        return withdrawals.my_withdrawal(current_user())
 
     @member_required
     @blp.arguments(WithdrawalFormSchema)
@@ -103,7 +103,7 @@ class MyWithdrawal(MethodView):
 
         须填写理由；工会确认后会员卡立即停用，日后可重新入会并取回原会员编号。
         """
-        withdrawal = lifecycle.request_withdrawal(current_user(), data["reason"])
+        withdrawal = withdrawals.request_withdrawal(current_user(), data["reason"])
         db.session.commit()
         return withdrawal
 
@@ -118,6 +118,6 @@ class MyWithdrawalCancel(MethodView):
 
         仅在工会确认前可撤销。
         """
-        withdrawal = lifecycle.cancel_withdrawal(current_user())
+        withdrawal = withdrawals.cancel_withdrawal(current_user())
         db.session.commit()
         return withdrawal
