@@ -79,6 +79,7 @@ def read_config(overrides: dict | None = None, environ=None,
     (`flask check-config`) also reports a WeChat host that does not resolve and variables
     that nearly spell a setting's name.
     """
+    from service.config_database import bind_replica, database_uri
     from service.config_rules import (
         key_format_problems,
         misspelled_names,
@@ -92,7 +93,7 @@ def read_config(overrides: dict | None = None, environ=None,
     config, reader = _settings(env or "production", environ)
     config.update(overrides)
     config["SERVICE_ENV"] = env
-    config["SQLALCHEMY_DATABASE_URI"] = _database_uri(config["SQLALCHEMY_DATABASE_URI"])
+    config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["SQLALCHEMY_DATABASE_URI"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # Fail fast when the server is down, so /readyz answers instead of hanging.
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
@@ -105,10 +106,7 @@ def read_config(overrides: dict | None = None, environ=None,
         reader.problems.append(f"LOG_LEVEL={config['LOG_LEVEL']!r} 无法识别："
                                f"请写 {' / '.join(_LOG_LEVELS)} 之一")
     reader.problems += value_problems(config)
-    try:
-        _bind_replica(config)
-    except ConfigError as exc:
-        reader.problems += exc.problems
+    reader.problems += bind_replica(config)
     if config["TOKEN_TTL_SECONDS"] > MAX_MEMBER_TOKEN_TTL_SECONDS:
         reader.problems.append(f"TOKEN_TTL_SECONDS 最长 {MAX_MEMBER_TOKEN_TTL_SECONDS} 秒"
                                "（7 天）：会员登录凭证不得更长")
@@ -227,32 +225,3 @@ def _settings(env: str, environ) -> tuple[dict, _Reader]:
         "CONSOLE_MAP_TILES": read.text("CONSOLE_MAP_TILES", ""),
     }
     return config, read
-
-
-def _bind_replica(config: dict) -> None:
-    """DATABASE_REPLICA_URL as the `replica` bind, with the primary's engine options."""
-    url = config.get("DATABASE_REPLICA_URL")
-    if not url:
-        return
-    url = _database_uri(url)
-    if url.split(":", 1)[0] != config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]:
-        raise ConfigError("DATABASE_REPLICA_URL must be a replica of DATABASE_URL "
-                          "(the same kind of database)")
-    from service.core.database import REPLICA
-
-    binds = dict(config.get("SQLALCHEMY_BINDS") or {})
-    binds[REPLICA] = {"url": url, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
-    config["SQLALCHEMY_BINDS"] = binds
-
-
-def _database_uri(url: str) -> str:
-    """MySQL-family URLs in one form, with utf8mb4 (names and addresses are Chinese).
-
-    `mariadb+pymysql://` is read as `mysql+pymysql://`: the same driver and server, and every
-    MySQL setting here, column type and plan hint is keyed on the mysql dialect's name.
-    """
-    if url.startswith("mariadb"):
-        url = "mysql" + url.removeprefix("mariadb")
-    if url.startswith("mysql") and "charset=" not in url:
-        url += ("&" if "?" in url else "?") + "charset=utf8mb4"
-    return url

@@ -11,7 +11,7 @@ from service.console.blueprint import bp, csrf
 
 # One module per area; a new area is one more name here.
 AREAS = ("account", "dashboard", "review", "members", "card",
-         "join_codes", "stations", "refunds", "staff", "audit")
+         "join_codes", "stations", "station_desk", "refunds", "refund_policies", "staff", "audit")
 
 
 def init_app(app: Flask) -> None:

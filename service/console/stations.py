@@ -1,9 +1,8 @@
-"""驿站与母婴室: the ledger with filters and a map, the station form, import, feedback."""
+"""驿站与母婴室: the ledger with filters and a map, the station form (import and feedback:
+service/console/station_desk.py)."""
 
-import math
-from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from service.api.stations.schemas import (
@@ -11,27 +10,20 @@ from service.api.stations.schemas import (
     StationCreateSchema,
     StationListArgsSchema,
 )
+from service.console import station_map
 from service.console.blueprint import Refusal, attempt, bp, check_form
 from service.console.filters import orgs_in_scope, page_args
 from service.domain.hours import DAY_NAMES, DAYS, hours_text
 from service.domain.stations import FACILITIES, SERVICES, STATION_KINDS, STATION_STATUSES
 from service.extensions import db
 from service.identity.auth import admin_required, get_scoped
-from service.models.station_feedback import FEEDBACK_STATUSES, FEEDBACK_TYPES, StationFeedback
 from service.models.stations import MOTHER_BABY_ROOM, Station
-from service.stations.feedback import feedback_in_scope, resolve_feedback
-from service.stations.ledger_upload import import_upload
 from service.stations.records import add_station, change_station, close_station, stations_in_scope
-from service.stations.template import template_download
 from service.web.pages import paginate
-from service.web.security_headers import PAGE_POLICY
 
 ROLE = "station_manager"
 MAP_POINTS = 2000
-MAP_SIZE = (640, 420)
-MAX_ZOOM = 17
 _NUMBERS = ("area_m2", "nursing_seats")
-FEEDBACK_STATUS_LABELS = {"visible": "待处理", "held": "待复核（内容安全）", "resolved": "已处理"}
 
 
 def _list_filters(source) -> tuple[dict, Refusal | None]:
@@ -41,64 +33,6 @@ def _list_filters(source) -> tuple[dict, Refusal | None]:
         args.pop("page", None)
         args.pop("page_size", None)
     return args, refusal
-
-
-def _world(lat: float, lng: float, zoom: int) -> tuple[float, float]:
-    """Web Mercator pixel of a point at `zoom` (256-pixel tiles)."""
-    size = 256 * 2 ** zoom
-    sin = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
-    return ((lng + 180) / 360 * size,
-            (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * size)
-
-
-def tile_template() -> str:
-    """CONSOLE_MAP_TILES when it is an https template with {z}, {x} and {y}, else ''."""
-    template = current_app.config.get("CONSOLE_MAP_TILES") or ""
-    ok = template.startswith("https://") and all(p in template for p in ("{z}", "{x}", "{y}"))
-    return template if ok else ""
-
-
-def plot(stations, tiles: str = "") -> dict:
-    """The stations as points of an SVG in Web Mercator (GCJ-02), and the tiles behind them.
-
-    Without `tiles` the points draw on a plain background; with it, failed tiles leave the
-    background showing and the points in place.
-    """
-    width, height = MAP_SIZE
-    if not stations:
-        return {"width": width, "height": height, "points": [], "tiles": []}
-    zoom = MAX_ZOOM
-    while zoom > 3:
-        corners = [_world(s.lat, s.lng, zoom) for s in stations]
-        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-        if max(xs) - min(xs) <= width - 40 and max(ys) - min(ys) <= height - 40:
-            break
-        zoom -= 1
-    corners = [_world(s.lat, s.lng, zoom) for s in stations]
-    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-    left = (max(xs) + min(xs)) / 2 - width / 2
-    top = (max(ys) + min(ys)) / 2 - height / 2
-    points = [{"x": round(x - left, 1), "y": round(y - top, 1), "station": s}
-              for (x, y), s in zip(corners, stations, strict=True)]
-    placed = []
-    if tiles:
-        last = 2 ** zoom - 1
-        for ty in range(max(int(top // 256), 0), min(int((top + height) // 256), last) + 1):
-            for tx in range(int(left // 256), int((left + width) // 256) + 1):
-                url = tiles.format(z=zoom, x=tx % (last + 1), y=ty)
-                placed.append({"x": round(tx * 256 - left, 1), "y": round(ty * 256 - top, 1),
-                               "url": url})
-    return {"width": width, "height": height, "points": points, "tiles": placed}
-
-
-def _tile_policy(tiles: str) -> dict:
-    """The page's Content-Security-Policy letting images come from the tile host too."""
-    if not tiles:
-        return {}
-    parts = urlsplit(tiles)
-    host = f"{parts.scheme}://{parts.netloc}"
-    return {"Content-Security-Policy": PAGE_POLICY.replace("img-src 'self' data:",
-                                                           f"img-src 'self' data: {host}")}
 
 
 @bp.route("/stations")
@@ -118,11 +52,12 @@ def stations():
         else:
             page = paginate(query, page_args(request.args))
             points = list(db.session.scalars(query.limit(MAP_POINTS)).unique())
-    tiles = tile_template()
-    return render_template(
+    tiles = station_map.tile_template()
+    page_html = render_template(
         "console/stations.html", page=page, values=request.args, error=error, field=field,
         orgs=orgs_in_scope(), kinds=STATION_KINDS, statuses=STATION_STATUSES,
-        map=plot(points, tiles), hours_text=hours_text), status, _tile_policy(tiles)
+        map=station_map.plot(points, tiles), hours_text=hours_text)
+    return page_html, status, station_map.tile_policy(tiles)
 
 
 def _hours_rows(hours: dict | None) -> dict:
@@ -262,62 +197,3 @@ def station_status(station_id):
         return _saved(station, "站点已暂停开放" if action == "suspend" else "站点已恢复开放")
     flash("请选择要进行的操作", "error")
     return redirect(url_for("console.station_edit", station_id=station_id))
-
-
-@bp.route("/stations/import", methods=["GET", "POST"])
-@admin_required(ROLE)
-def station_import():
-    """导入站点台账（xlsx 或 csv）"""
-    if request.method == "GET":
-        return render_template("console/station_import.html", report=None)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return render_template("console/station_import.html", report=None,
-                               error="请选择要导入的台账文件", field="file"), 422
-    report, refusal = attempt(import_upload, upload, g.admin)
-    if refusal:
-        return render_template("console/station_import.html", report=None,
-                               error=refusal.message, field="file"), refusal.status
-    db.session.commit()
-    return render_template("console/station_import.html", report=report,
-                           filename=upload.filename)
-
-
-@bp.route("/stations/import-template")
-@admin_required(ROLE)
-def station_import_template():
-    """下载站点台账导入模板（xlsx）"""
-    return template_download()
-
-
-@bp.route("/stations/feedback")
-@admin_required(ROLE)
-def station_feedback():
-    """站点反馈处理"""
-    filters = {}
-    status = request.args.get("status", "")
-    if status in FEEDBACK_STATUSES:
-        filters["status"] = status
-    kind = request.args.get("type", "")
-    if kind in FEEDBACK_TYPES:
-        filters["type"] = kind
-    page = paginate(feedback_in_scope(filters), page_args(request.args))
-    return render_template("console/station_feedback.html", page=page, values=request.args,
-                           statuses=FEEDBACK_STATUS_LABELS, types=FEEDBACK_TYPES)
-
-
-@bp.route("/stations/feedback/<int:feedback_id>/resolve", methods=["POST"])
-@admin_required(ROLE)
-def station_feedback_resolve(feedback_id):
-    """将站点反馈标记为已处理"""
-    feedback = get_scoped(StationFeedback, feedback_id, write=True, noun="反馈",
-                          org_of=lambda item: item.station.org)
-    note = request.form.get("note", "").strip()[:500] or None
-    _, refusal = attempt(resolve_feedback, feedback, g.admin, note)
-    if refusal:
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash("反馈已标记为已处理", "success")
-    return redirect(url_for("console.station_feedback"))
-

@@ -36,6 +36,12 @@ def filtered(query, args: dict, scope=None):
     return query
 
 
+def in_submission_order(args: dict):
+    """The declared applications of the caller's scope that `args` selects, oldest first:
+    a queue worked through, and the ledger as its export lists it."""
+    return filtered(select(RefundApplication), args).order_by(RefundApplication.id)
+
+
 def ledger_count(args: dict) -> int:
     """How many applications the export with `args` holds."""
     return db.session.scalar(filtered(select(func.count(RefundApplication.id)), args))

@@ -32,6 +32,11 @@ POLICY_FIELDS = ("name", "period_start", "period_end", "apply_from", "apply_unti
                  "eligible_size_classes", "max_paid_fen", "refund_ratio", "grassroots_share")
 
 
+def policies_newest_first():
+    """Every policy, the latest period first (a query to page or read)."""
+    return select(RefundPolicy).order_by(RefundPolicy.period_start.desc())
+
+
 def ensure_default_policies() -> None:
     """Add the known policies that are missing, by name (the migration seeds them too)."""
     existing = set(db.session.scalars(select(RefundPolicy.name)))

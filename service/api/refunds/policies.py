@@ -1,11 +1,10 @@
 """Mini-program: the refund policies, for anyone to read."""
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from service.api.common import PageArgs, envelope
 from service.api.refunds.schemas import RefundPolicySchema
-from service.models.refunds import RefundPolicy
+from service.refunds.policies import policies_newest_first
 from service.web.blueprint import Blueprint
 from service.web.pages import paginate
 
@@ -21,4 +20,4 @@ class Policies(MethodView):
 
         按政策期间由新到旧排列。
         """
-        return paginate(select(RefundPolicy).order_by(RefundPolicy.period_start.desc()), args)
+        return paginate(policies_newest_first(), args)
