@@ -178,24 +178,8 @@ def downgrade():
         batch_op.drop_column('due_on_estimated')
         batch_op.drop_column('due_on')
 
-    with op.batch_alter_table('transfer_requests', schema=None) as batch_op:
-        batch_op.drop_index('ix_transfer_requests_to_status')
-        batch_op.drop_index(batch_op.f('ix_transfer_requests_member_id'))
-        batch_op.drop_index('ix_transfer_requests_from_status')
-        batch_op.drop_index(batch_op.f('ix_transfer_requests_due_on'))
-
-    op.drop_table('transfer_requests')
-    with op.batch_alter_table('withdrawal_requests', schema=None) as batch_op:
-        batch_op.drop_index('ix_withdrawal_requests_org_status')
-        batch_op.drop_index(batch_op.f('ix_withdrawal_requests_member_id'))
-        batch_op.drop_index(batch_op.f('ix_withdrawal_requests_due_on'))
-
-    op.drop_table('withdrawal_requests')
-    with op.batch_alter_table('membership_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_membership_events_member_id'))
-
-    op.drop_table('membership_events')
-    with op.batch_alter_table('deadline_reminders', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_deadline_reminders_admin_id'))
-
+    # Dropping a table drops its indexes (MySQL refuses to drop one a foreign key needs).
     op.drop_table('deadline_reminders')
+    op.drop_table('membership_events')
+    op.drop_table('withdrawal_requests')
+    op.drop_table('transfer_requests')
