@@ -139,3 +139,43 @@ def test_keyboard_alone_signs_in_and_reaches_the_queue(app):
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r".*/console/review$"))
         assert browser.console_errors == []
+
+
+def _a_refund_and_a_station(app):
+    from service.models.refund_applications import RefundApplication
+    from service.models.stations import Station
+
+    with app.app_context():
+        refund_id = db.session.scalar(
+            select(RefundApplication.id).where(RefundApplication.status != "draft",
+                                               RefundApplication.org.has(district_code="410105"))
+            .order_by(RefundApplication.id).limit(1))
+        station_id = db.session.scalar(
+            select(Station.id).where(Station.org.has(code="JS")).order_by(Station.id).limit(1))
+    return refund_id, station_id
+
+
+@pytest.mark.parametrize(("username", "pages"), [
+    ("jinshui_stations", ["/console/stations", "/console/stations/new", "{station}",
+                          "/console/stations/import", "/console/stations/feedback"]),
+    ("jinshui_refunds", ["/console/refunds", "{refund}", "/console/refunds/ledger"]),
+    ("city_finance", ["/console/refunds/policies"]),
+    ("jinshui_admin", ["/console/join-codes", "/console/staff", "/console/audit"]),
+])
+def test_the_station_refund_code_staff_and_audit_pages_are_accessible(app, demo_data,
+                                                                      axe_source, username,
+                                                                      pages):
+    refund_id, station_id = _a_refund_and_a_station(app)
+    findings = {}
+    with signed_in_browser(app, username) as (browser, origin):
+        page = browser.page
+        for path in pages:
+            path = path.format(refund=f"/console/refunds/{refund_id}",
+                               station=f"/console/stations/{station_id}")
+            page.goto(origin + path)
+            page.locator("main h1").first.wait_for()
+            findings[path] = scan(page, axe_source)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 1366, f"{path} scrolls sideways at 1366 ({width}px)"
+        assert browser.foreign_requests() == [] and browser.console_errors == []
+    assert {path: found for path, found in findings.items() if found} == {}
