@@ -73,3 +73,16 @@ def test_the_funnel_counts_scans_sign_ins_applications_and_approvals(app, client
     assert "since" in assert_error(backwards, 422, "range_invalid")["errors"]["query"]
     jinshui = client.get(FUNNEL, query_string=window, headers=staff("jinshui_admin")).get_json()
     assert jinshui["items"] == [] and jinshui["total"] == 0
+
+
+def test_held_members_are_counted_apart(app, client, member, staff):
+    mt = org_id(app, "ZZ-MT")
+    applied(client, member("e"), form({"org_id": mt}, seq=7, occupation="food_delivery"))
+    applied(client, member("f"), form({"org_id": mt}, seq=8, occupation="food_delivery"))
+    held = client.post("/api/v1/me/holding", json={"reason": "left_work"}, headers=member("f"))
+    assert held.status_code == 201, held.get_json()
+
+    body = client.get(GROUPS, headers=staff("city_admin")).get_json()
+    rows = {(r["district_code"], r["group"]): (r["members"], r["held_members"])
+            for r in body["items"]}
+    assert rows[("410105", "food_delivery")] == (1, 1)

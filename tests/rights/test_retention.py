@@ -86,3 +86,29 @@ def test_retention_days_is_validated_like_the_other_settings():
     for value in ("0", "-5", "abc"):
         with pytest.raises(ConfigError, match="RETENTION_DAYS"):
             load_config(environ={**environ, "RETENTION_DAYS": value})
+
+
+def test_a_membership_withdrawn_long_ago_loses_its_personal_data_once(app, client, member,
+                                                                     staff, runner):
+    from service.models.members import Member
+
+    body = applied(client, member("dora"), form({"org_id": org_id(app, "ZZ-MT")}, seq=53,
+                                                name="欧阳修", phone="13655553333"))
+    asked = client.post("/api/v1/me/withdrawal", json={"reason": "不再从事配送"},
+                        headers=member("dora")).get_json()
+    assert client.post(f"/api/v1/admin/withdrawals/{asked['id']}/confirm",
+                       headers=staff("xyt_reviewer")).status_code == 200
+    stats = client.get(STATS, headers=staff("city_admin")).get_json()
+    assert "members=0" in runner.invoke(args=["retention", "purge"]).output  # not yet
+    with app.app_context():
+        db.session.execute(update(Member).where(Member.member_no == body["member_no"])
+                           .values(updated_at=clock.now() - timedelta(days=181)))
+        db.session.commit()
+
+    assert "members=1" in runner.invoke(args=["retention", "purge"]).output
+    with app.app_context():
+        row = db.session.scalar(select(Member).where(Member.member_no == body["member_no"]))
+        assert (row.name, row.phone, row.status) == ("已注销", "", "withdrawn")
+        assert row.application.name == "已注销"
+    assert client.get(STATS, headers=staff("city_admin")).get_json() == stats
+    assert "members=0" in runner.invoke(args=["retention", "purge"]).output
