@@ -30,6 +30,10 @@ def _key(words: str) -> str:
 KEYS = {"SECRET_KEY": "bench-secret-key", "DATA_KEY": _key("bench data key"),
         "BLIND_INDEX_KEY": _key("bench blind index key")}
 
+# Settings the benchmarks run with that production would not: name, value, why. Each one
+# is listed in BENCHMARKS.md; everything else is the deploy's own.
+CHANGED_SETTINGS: list[tuple[str, str, str]] = []
+
 
 class BenchEnv:
     """Start everything once; scenarios load data through `app` and load-test `url`."""
