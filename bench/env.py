@@ -15,8 +15,10 @@ from flask_migrate import upgrade
 
 from service import create_app
 from service.wechat.fake import FakeWeChatServer
-from tests.servers import ROOT, Gunicorn
+from tests.servers import ROOT, Gunicorn, RedisServer
 
+# deploy/gunicorn.conf.py's default: two per core and one more.
+WORKERS = multiprocessing.cpu_count() * 2 + 1
 # A port of its own, so two checkouts can run the benchmarks side by side.
 MARIADB_PORT = int(os.environ.get("BENCH_MARIADB_PORT", "33398"))
 
@@ -27,12 +29,19 @@ def _key(words: str) -> str:
 
 # The same keys in gunicorn and in this process: tokens signed and values encrypted by the
 # loaders must be read by the server. Fixed, so no key from the shell gets mixed in.
-KEYS = {"SECRET_KEY": "bench-secret-key", "DATA_KEY": _key("bench data key"),
+KEYS = {"SECRET_KEY": _key("bench secret key"), "DATA_KEY": _key("bench data key"),
         "BLIND_INDEX_KEY": _key("bench blind index key")}
 
 # Settings the benchmarks run with that production would not: name, value, why. Each one
-# is listed in BENCHMARKS.md; everything else is the deploy's own.
-CHANGED_SETTINGS: list[tuple[str, str, str]] = []
+# is listed in BENCHMARKS.md; everything else is the deploy's own (deploy/env.example and
+# the defaults of service/config.py: log level INFO with the app's access line per request,
+# rate limits on and kept in Redis, deploy/gunicorn.conf.py with its worker count).
+CHANGED_SETTINGS: list[tuple[str, str, str]] = [
+    ("SERVICE_ENV", "development",
+     "production refuses a WeChat API on loopback, and the fake WeChat listens there; "
+     "development differs in nothing else the requests meet (the keys are set as production "
+     "requires them)"),
+]
 
 
 class BenchEnv:
@@ -50,6 +59,8 @@ class BenchEnv:
                                              str(self.data_dir)], check=False)
         self.database_url = url  # the script's empty utf8mb4 database
         self.fake = self.stack.enter_context(FakeWeChatServer())
+        self.redis = self.stack.enter_context(RedisServer())
+        # What the loaders in this process need; the server gets the deploy's settings.
         self.settings = {
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "WECHAT_API_BASE": self.fake.base_url,
@@ -63,12 +74,13 @@ class BenchEnv:
         return self
 
     def serve(self):
-        """Start gunicorn (workers from the CPU count, as deployed); returns its base URL."""
+        """Start gunicorn as deployed (deploy/gunicorn.conf.py, its worker count, Redis, the
+        default log level and limits) but for CHANGED_SETTINGS; returns its base URL."""
         env = {"DATABASE_URL": self.database_url, "WECHAT_API_BASE": self.fake.base_url,
-               "SERVICE_ENV": "development", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0",
-               **KEYS}
+               "REDIS_URL": self.redis.url, **KEYS,
+               **{name: value for name, value, _ in CHANGED_SETTINGS}}
         self.server = self.stack.enter_context(
-            Gunicorn(env, workers=multiprocessing.cpu_count() * 2 + 1))
+            Gunicorn(env, workers=WORKERS, access_log=None))
         requests.get(self.server.url + "/readyz", timeout=10).raise_for_status()
         return self.server.url
 

@@ -51,43 +51,22 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-NOTES = """How to read it:
-
-- **refund ledger export**, **member export**: one download first (its size and time), then
-  wrk downloads at 2 connections for at least two and a half single downloads; the
-  workers' peak resident memory (VmHWM, reset before the scenario) shows whether an export
-  stays flat in memory however many rows it writes.
-- **collective sign-up**: distinct WeChat users (tokens signed with the server's key), each
-  posting one valid application (own ID number and phone) to a union that reviews, every
-  one sent exactly once by `bench/lua/replay.lua` at 64 connections; throughput is the
-  answers over the time to the last one. Afterwards the database must hold one live
-  application per 201 answer and no person or account twice.
-- **nearby search**: `GET /api/v1/stations/nearby?radius=3000&limit=20` from random points of
-  central Zhengzhou over synthetic stations clustered on its districts
-  (`service.demo.stations.generate_stations`). Samples check that answers are non-empty and
-  sorted by distance. The naive comparison runs in the benchmark process on the same
-  database: the query one writes first (haversine in SQL over every public station,
-  `ORDER BY` distance, `LIMIT 20`) against `service.stations.search.nearby`, median times
-  over the same points, both answers turned into the same items and compared. Each gunicorn
-  worker answers from the stations it holds in memory (`service/stations/index.py`) and
-  reads them all again in the background after a change, so after loading the benchmark
-  waits until the workers are idle (the time is in the checks) and warms them with a short
-  run. Its ratio to `/healthz` is not that of the baseline row: three rounds of `/healthz`
-  then nearby search, 5 s each, from the same wrk script (the same random query strings),
-  so both meet the same moments of this shared machine; the ratio is that of the means (each
-  round's in the checks), the p99 ratio that of the worst rounds. `/healthz` touches
-  nothing; a warm nearby answer parses its arguments, measures the stations in the strips
-  its circle crosses and writes 20 items, in the same Python workers, which share the two
-  cores with wrk.
-"""
+def settings_section(changed: list[tuple[str, str, str]]) -> str:
+    """The settings the run changed from the deploy's, as a Markdown list."""
+    if not changed:
+        return "- none: every setting is the deploy's own\n"
+    return "".join(f"- `{name}={value}`: {why}\n" for name, value, why in changed)
 
 
-def document(rows: list[Row], command: str, seconds: float, quick: bool = False) -> str:
+
+
+def document(rows: list[Row], command: str, seconds: float, quick: bool = False, *,
+             notes: list[str], changed: list[tuple[str, str, str]]) -> str:
     """The whole BENCHMARKS.md text."""
     kind = " (`--quick`: smaller data, shorter runs)" if quick else ""
     targets = [line for row in rows for line in row.targets]
     if not quick:
-        targets.append(target("the whole run under 10 minutes", seconds < 600,
+        targets.append(target("the whole run within 15 minutes", seconds <= 900,
                               f"{seconds / 60:.1f} minutes"))
     listed = "".join(f"- {line}\n" for line in targets) or "- none at this size\n"
     return f"""# Benchmarks
@@ -105,4 +84,11 @@ Last run{kind}: {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}, {seconds / 6
 Targets:
 
 {listed}
-{NOTES}"""
+Settings changed from the deploy's (everything else is as deployed: `deploy/gunicorn.conf.py`
+and its worker count, log level INFO with the app's access line for every request, rate
+limits on and shared through Redis):
+
+{settings_section(changed)}
+How to read it:
+
+{"".join(note.strip() + chr(10) for note in notes)}"""

@@ -1,10 +1,11 @@
 """`python -m bench.run`: every scenario, one table, ratios to /healthz of the same run."""
 
 import argparse
+import inspect
 import time
 from pathlib import Path
 
-from bench.env import BenchEnv
+from bench.env import CHANGED_SETTINGS, BenchEnv
 from bench.progress import say, step
 from bench.report import Row, document, table
 from bench.wrk import run_wrk
@@ -37,9 +38,13 @@ def main(argv=None) -> None:
             baseline = healthz(env, seconds)
         rows = [baseline]
         print(table(rows), flush=True)
+        notes: list[str] = []
         for scenario in scenarios.ALL:
             if args.only and scenario.__name__ not in args.only:
                 continue
+            note = getattr(inspect.getmodule(scenario), "NOTE", "")
+            if note and note not in notes:
+                notes.append(note)
             for row in scenario(env, baseline, quick=args.quick, seconds=seconds):
                 rows.append(row)
                 print(table(rows[-1:]).splitlines()[-1], flush=True)
@@ -48,7 +53,8 @@ def main(argv=None) -> None:
     print(table(rows))
     print(f"\nfinished in {elapsed / 60:.1f} minutes")
     if args.write:
-        args.write.write_text(document(rows, COMMAND, elapsed, args.quick))
+        args.write.write_text(document(rows, COMMAND, elapsed, args.quick, notes=notes,
+                                       changed=CHANGED_SETTINGS))
 
 
 if __name__ == "__main__":

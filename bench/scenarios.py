@@ -16,6 +16,12 @@ from bench.staff_lists import staff_lists
 from bench.wrk import WrkResult, run_wrk
 from service.demo import DEMO_PASSWORD
 
+NOTE = """\
+- **refund ledger export**, **member export**: one download first (its size and time), then
+  wrk downloads at 2 connections for at least two and a half single downloads; the
+  workers' peak resident memory (VmHWM, reset before the scenario) shows whether an export
+  stays flat in memory however many rows it writes.
+"""
 
 def staff_token(env: BenchEnv, username: str) -> str:
     answer = requests.post(env.url + "/api/v1/admin/auth/login", timeout=30,

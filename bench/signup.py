@@ -14,6 +14,14 @@ from service.extensions import db
 from service.models.accounts import User
 from service.models.members import JoinApplication
 
+NOTE = """\
+- **collective sign-up**: distinct WeChat users (tokens signed with the server's key), each
+  posting one valid application (own ID number and phone) to a union that reviews, every
+  one sent exactly once by `bench/lua/replay.lua` at 64 connections; throughput is the
+  answers over the time to the last one. Afterwards the database must hold one live
+  application per 201 answer and no person or account twice.
+"""
+
 CONNECTIONS = 64
 # One wrk thread drives all 64 connections (a few thousand requests a second is easy for
 # it): with two, the thread done first leaves only half the connections for the tail.

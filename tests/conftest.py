@@ -1,11 +1,8 @@
 """Fixtures: an app per test on a freshly migrated database (SQLite or MariaDB)."""
 
 import shutil
-import subprocess
-import time
 
 import pytest
-import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -13,7 +10,7 @@ from service import create_app
 from service.extensions import db
 from tests.helpers import ON_MYSQL, TEST_DATABASE_URL, MemberLogin, StaffLogin
 from tests.replicas import catch_up, replica_url
-from tests.servers import free_port
+from tests.servers import RedisServer
 
 
 def _settings(database_url, tmp_path):
@@ -152,19 +149,8 @@ def member(client, wechat_fake):
 
 
 @pytest.fixture
-def redis_server(tmp_path):
+def redis_server():
     """A Redis server of this test's own, which the test may stop."""
-    port = free_port()
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0", process
-    process.kill()
-    process.wait()
+    server = RedisServer()
+    yield server.url, server.process
+    server.stop()

@@ -43,13 +43,15 @@ def wait_for(url: str, seconds: float = 40.0) -> requests.Response:
 class Gunicorn:
     """`gunicorn -c deploy/gunicorn.conf.py wsgi:app` on a free loopback port."""
 
-    def __init__(self, env: dict, workers: int = 2):
+    def __init__(self, env: dict, workers: int = 2, access_log: str | None = "/dev/null"):
+        """`access_log`: where gunicorn's own access lines go (None: none, as deployed; the
+        app writes its own line per request to stderr either way)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # The app's settings come from `env` only, never from the shell running the tests.
         inherited = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
         full_env = {**inherited, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-                    "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "/dev/null"}
+                    "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": access_log or ""}
         # A file, not a pipe: an unread pipe fills up and blocks the workers' logging.
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
@@ -85,3 +87,33 @@ class Gunicorn:
     def log_text(self) -> str:
         """What the server wrote to stderr so far."""
         return Path(self.log.name).read_text(errors="replace")
+
+
+class RedisServer:
+    """`redis-server` on a free loopback port, nothing kept on disk; `url` for REDIS_URL."""
+
+    def __init__(self):
+        import redis
+
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
