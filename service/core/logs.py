@@ -12,6 +12,9 @@ from flask import Flask, g, request
 from service.core.proxies import client_address
 
 access_log = logging.getLogger("service.access")
+# Set in the WSGI environ of a request attempt whose answer is dropped and that runs again
+# (service/web/idempotency.py): the attempt that answers writes the access line.
+RUN_AGAIN = "service.run_again"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Safety net: anything shaped like an ID number or a mobile number is masked in every line.
 _PERSONAL = [
@@ -73,6 +76,8 @@ def init_app(app: Flask) -> None:
     def log_request(response):
         started = g.get("started", time.perf_counter())
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.environ.get(RUN_AGAIN):
+            return response
         access_log.info(
             "request",
             extra={

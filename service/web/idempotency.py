@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from service.core import clock
+from service.core.logs import RUN_AGAIN
 from service.core.transactions import lost_lock_race, transaction_lost
 from service.extensions import db
 from service.models.idempotency import IdempotentRequest
@@ -41,8 +42,14 @@ HEADER = "Idempotency-Key"
 STALE_AFTER = timedelta(minutes=2)
 # Attempts in all for a keyed request whose transaction the database rolled back.
 ATTEMPTS = 3
-_RUN_AGAIN = "service.idempotency.run_again"  # set in an attempt's WSGI environ
+_LAST_ATTEMPT = "service.idempotency.last_attempt"  # in each attempt's WSGI environ
 log = logging.getLogger(__name__)
+
+
+def _no_write(data: bytes) -> None:
+    """The WSGI `write()` callable, which werkzeug never uses (it answers through the
+    iterable): refuse it rather than lose what an application would write."""
+    raise RuntimeError("write() is not supported for keyed requests; return an iterable")
 
 
 class _RunAgain:
@@ -65,15 +72,16 @@ class _RunAgain:
         if body is None:
             return self.wsgi_app(environ, start_response)
         for attempt in range(1, ATTEMPTS + 1):
-            attempt_environ = {**environ, "wsgi.input": io.BytesIO(body)}
+            attempt_environ = {**environ, "wsgi.input": io.BytesIO(body),
+                               _LAST_ATTEMPT: attempt == ATTEMPTS}
             started = []
 
             def keep(status, headers, exc_info=None, started=started):
                 started[:] = [status, headers, exc_info]
-                return lambda data: None  # werkzeug answers through the iterable only
+                return _no_write
 
             answer = self.wsgi_app(attempt_environ, keep)
-            if attempt == ATTEMPTS or not attempt_environ.get(_RUN_AGAIN):
+            if not attempt_environ.get(RUN_AGAIN):
                 start_response(*started)
                 return answer
             if hasattr(answer, "close"):
@@ -189,10 +197,13 @@ def init_app(app: Flask) -> None:
             return response
         lost = g.get("database_error")
         if "idempotency_transaction" in g and lost is not None and transaction_lost(lost):
-            # The database undid the whole attempt, the key with it: run it again.
+            # The database undid the whole attempt, the key with it: run it again (its
+            # answer is dropped, and so is its access line: the attempt that answers logs).
             _close_request_transaction(commit=False)
-            request.environ[_RUN_AGAIN] = True
-            log.warning("the database rolled back the request's transaction; running it again")
+            if not request.environ.get(_LAST_ATTEMPT, True):
+                request.environ[RUN_AGAIN] = True
+                log.warning("the database rolled back the request's transaction; "
+                            "running it again")
             return response
         try:
             if response.status_code < 400 and response.is_json:

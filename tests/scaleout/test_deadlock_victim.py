@@ -2,6 +2,7 @@
 transaction, the key with it, and the service runs the request again; the rider gets one
 201, and the application exists once."""
 
+import json
 import threading
 
 import pytest
@@ -66,6 +67,9 @@ def test_the_victim_of_a_deadlock_is_run_again_and_answered_once(drill_database,
     engine.dispose()
     assert answers[0].status_code == 201, answers[0].text
     assert "running it again" in log  # the deadlock happened, and was answered
+    # One access line per answer the rider got, none for the attempt that was run again.
+    lines = [json.loads(line) for line in log.splitlines() if '"logger": "service.access"' in line]
+    assert [line["status"] for line in lines if line["path"] == APPLY] == [201, 201]
     assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
     assert replay.json() == answers[0].json()
     assert [tuple(row) for row in rows] == [("王五", "pending")]
