@@ -46,19 +46,35 @@ class OpenItem:
     due_on: object
 
 
-def _open_items() -> list[OpenItem]:
+def _open_items(due_by) -> list[OpenItem]:
+    """The open items due on or before `due_by`."""
     items = [OpenItem("join_application", i, o, d) for i, o, d in db.session.execute(
         select(JoinApplication.id, JoinApplication.org_id, JoinApplication.due_on)
-        .where(JoinApplication.status == "pending", JoinApplication.due_on.is_not(None)))]
+        .where(JoinApplication.status == "pending", JoinApplication.due_on <= due_by))]
     answering = case((TransferRequest.status == "pending_release", TransferRequest.from_org_id),
                      else_=TransferRequest.to_org_id)
     items += [OpenItem("transfer", i, o, d) for i, o, d in db.session.execute(
         select(TransferRequest.id, answering, TransferRequest.due_on)
-        .where(TransferRequest.status.in_(TRANSFER_OPEN)))]
+        .where(TransferRequest.status.in_(TRANSFER_OPEN), TransferRequest.due_on <= due_by))]
     items += [OpenItem("withdrawal", i, o, d) for i, o, d in db.session.execute(
         select(WithdrawalRequest.id, WithdrawalRequest.org_id, WithdrawalRequest.due_on)
-        .where(WithdrawalRequest.status == "pending"))]
+        .where(WithdrawalRequest.status == "pending", WithdrawalRequest.due_on <= due_by))]
     return items
+
+
+def _sent(items: list[OpenItem]) -> set[tuple]:
+    """(item kind, item id, reminder kind, admin id) of the reminders already written for
+    `items`, read a thousand items at a time."""
+    sent = set()
+    for kind in {item.kind for item in items}:
+        ids = [item.id for item in items if item.kind == kind]
+        for start in range(0, len(ids), 1000):
+            sent.update(db.session.execute(
+                select(DeadlineReminder.item_kind, DeadlineReminder.item_id,
+                       DeadlineReminder.kind, DeadlineReminder.admin_id)
+                .where(DeadlineReminder.item_kind == kind,
+                       DeadlineReminder.item_id.in_(ids[start:start + 1000]))).all())
+    return sent
 
 
 def reviewers_of(org_id: int) -> list[Admin]:
@@ -68,24 +84,25 @@ def reviewers_of(org_id: int) -> list[Admin]:
     return [admin for admin in admins if has_role(admin, REVIEWER_ROLE)]
 
 
-def answering_reviewers(org_id: int | None, parents: dict) -> tuple[int | None, list[Admin]]:
+def answering_reviewers(org_id: int | None, parents: dict,
+                        known: dict | None = None) -> tuple[int | None, list[Admin]]:
     """The nearest org from `org_id` up that has reviewers, and those reviewers: staff of
-    an org or of any ancestor may act on its items (their subtree holds it)."""
+    an org or of any ancestor may act on its items (their subtree holds it). `known`:
+    reviewers already read, by org id, kept for the next call."""
+    known = {} if known is None else known
     while org_id is not None:
-        found = reviewers_of(org_id)
-        if found:
-            return org_id, found
+        if org_id not in known:
+            known[org_id] = reviewers_of(org_id)
+        if known[org_id]:
+            return org_id, known[org_id]
         org_id = parents.get(org_id)
     return None, []
 
 
 def _send(item: OpenItem, kind: str, org_id: int, admins: list[Admin],
-          counts: Counter) -> None:
+          counts: Counter, sent: set) -> None:
     for admin in admins:
-        exists = db.session.scalar(select(DeadlineReminder.id).where(
-            DeadlineReminder.item_kind == item.kind, DeadlineReminder.item_id == item.id,
-            DeadlineReminder.kind == kind, DeadlineReminder.admin_id == admin.id))
-        if exists:
+        if (item.kind, item.id, kind, admin.id) in sent:
             continue
         try:
             with db.session.begin_nested():  # a run at the same time wrote it first
@@ -105,19 +122,19 @@ def remind() -> Counter:
     counts: Counter = Counter(released=release_overdue(today), due_soon=0, escalated=0)
     soon, _ = add_working_days(today, SOON_WORKING_DAYS)
     parents = dict(db.session.execute(select(Org.id, Org.parent_id)).all())
-    for item in _open_items():
-        if item.due_on > soon:
-            continue
-        reviewing_org, reviewers = answering_reviewers(item.org_id, parents)
+    items = _open_items(soon)
+    sent, known = _sent(items), {}
+    for item in items:
+        reviewing_org, reviewers = answering_reviewers(item.org_id, parents, known)
         if item.due_on >= today:
-            _send(item, "due_soon", reviewing_org, reviewers, counts)
+            _send(item, "due_soon", reviewing_org, reviewers, counts, sent)
             continue
         # Overdue: to the reviewers above those who should have answered (the root's own
         # reviewers when nobody is above them).
-        parent_org, above = answering_reviewers(parents.get(reviewing_org), parents)
+        parent_org, above = answering_reviewers(parents.get(reviewing_org), parents, known)
         if parent_org is None:
             parent_org, above = reviewing_org, reviewers
-        _send(item, "escalated", parent_org, above, counts)
+        _send(item, "escalated", parent_org, above, counts, sent)
     db.session.commit()
     return counts
 
