@@ -11,7 +11,7 @@ from service.joining.export import roster_query
 from service.models.members import Member
 from service.models.orgs import Org, subtree_ids
 from service.models.refund_applications import RefundApplication
-from service.refunds.ledger import filtered
+from service.refunds.ledger import filtered, ledger_query
 from service.refunds.policies import ensure_default_policies
 from tests.helpers import explain
 
@@ -35,7 +35,7 @@ def scoped(name: str, org_code: str = "ZZ"):
     root = db.session.scalar(select(Org).where(Org.code == org_code))
     if name == "members":
         return roster_query().where(Member.org_id.in_(subtree_ids(root))), Member
-    return filtered(select(RefundApplication), {}, subtree_ids(root)), RefundApplication
+    return filtered(ledger_query(), {}, subtree_ids(root)), RefundApplication
 
 
 @pytest.mark.parametrize("name", ["members", "refunds"])
