@@ -1,6 +1,7 @@
 """Personal data at rest: AES-GCM with rotating keys, and a keyed blind index."""
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -14,6 +15,8 @@ from service.config_rules import decode_key, key_entries
 
 # Column info naming the encrypted column a blind index is computed from (`flask pii reindex`).
 BLIND_INDEX_OF = "blind_index_of"
+# base64.urlsafe_b64decode in one step: exports open two values a row, millions of rows.
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
 def _decode_keys(name: str, value: str | None) -> list[bytes]:
@@ -55,7 +58,7 @@ class Keyring:
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise ConfigError(f"no DATA_KEY with id {key_id} to decrypt a stored value")
-        raw = base64.urlsafe_b64decode(payload)
+        raw = binascii.a2b_base64(payload.encode().translate(_FROM_URLSAFE))
         return cipher.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
 
     def is_current(self, stored: str) -> bool:

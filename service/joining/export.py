@@ -2,10 +2,11 @@
 
 from collections.abc import Iterator
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, func, select, type_coerce
 
 from service.core import clock
 from service.core.keyset import in_id_order
+from service.core.pii import keyring
 from service.core.spreadsheets import xlsx_response
 from service.domain.enums import (
     EDUCATIONS,
@@ -28,6 +29,7 @@ from service.web.errors import abort
 HEADER = ["会员号", "姓名", "性别", "出生日期", "身份证号码", "手机号码", "职业", "工作单位",
           "户籍类型", "民族", "政治面貌", "学历", "居住地区县", "所属组织", "入会时间", "状态"]
 BIRTH = HEADER.index("出生日期")
+EXPORT_BATCH = 1000  # members a query
 STATUSES = {"active": "在会", "held": "保留会籍", "withdrawn": "已退会"}
 
 
@@ -37,37 +39,46 @@ def header(full: bool) -> list[str]:
 
 
 def roster_query() -> Select:
-    """Plain columns, not entities: nothing piles up in the session's identity map."""
+    """Plain columns, not entities: nothing piles up in the session's identity map. The
+    numbers come as stored, opened by `roster_rows` with the keyring at hand."""
     return (select(Member.id, Member.member_no, Member.name, Member.gender, Member.birth_date,
-                   Member.id_number, Member.phone, Member.occupation, Member.employer,
-                   Member.household_type, Member.ethnicity, Member.political_status,
-                   Member.education, Member.residence_district_code, Org.name.label("org_name"),
-                   Member.joined_at, Member.status)
+                   _sealed(Member.id_number), _sealed(Member.phone), Member.occupation,
+                   Member.employer, Member.household_type, Member.ethnicity,
+                   Member.political_status, Member.education, Member.residence_district_code,
+                   Org.name.label("org_name"), Member.joined_at, Member.status)
             .join(Org, Org.id == Member.org_id))
 
 
+def _sealed(column):
+    return type_coerce(column, String).label(column.key)
+
+
 def roster_rows(query: Select, full: bool) -> Iterator[list]:
-    """Rows for `xlsx_response`, one per member."""
-    for row in in_id_order(query, Member):
-        yield _cells(row, full)
+    """Rows for `xlsx_response`, one per member: a tight loop, since a city's roster is
+    1.72 million of them."""
+    decrypt = keyring().decrypt
+
+    def _open(sealed: str | None) -> str | None:
+        return None if sealed is None else decrypt(sealed)
+
+    id_number_cell = _open if full else lambda sealed: mask_id_number(_open(sealed))
+    phone_cell = _open if full else lambda sealed: mask_phone(_open(sealed))
+    for (_, member_no, name, gender, birth_date, id_number, phone, occupation, employer,
+         household_type, ethnicity, political_status, education, residence, org_name,
+         joined_at, status) in in_id_order(query, Member, EXPORT_BATCH):
+        yield [member_no, name, GENDERS.get(gender, gender),
+               birth_date.isoformat() if full else birth_date.year,
+               id_number_cell(id_number), phone_cell(phone),
+               OCCUPATIONS.get(occupation, occupation), employer,
+               HOUSEHOLD_TYPES.get(household_type), ETHNICITIES.get(ethnicity),
+               POLITICAL_STATUSES.get(political_status), EDUCATIONS.get(education),
+               residence, org_name, f"{joined_at.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
+               STATUSES.get(status, status)]
 
 
 def roster_footer(written: int) -> list[list]:
     """The totals row under `written` members (xlsx_response's footer)."""
     return [["合计", f"{written}人"]]
-
-
-def _cells(row, full: bool) -> list:
-    return [row.member_no, row.name, GENDERS.get(row.gender, row.gender),
-            row.birth_date.isoformat() if full else row.birth_date.year,
-            row.id_number if full else mask_id_number(row.id_number),
-            row.phone if full else mask_phone(row.phone),
-            OCCUPATIONS.get(row.occupation, row.occupation), row.employer,
-            HOUSEHOLD_TYPES.get(row.household_type), ETHNICITIES.get(row.ethnicity),
-            POLITICAL_STATUSES.get(row.political_status), EDUCATIONS.get(row.education),
-            row.residence_district_code, row.org_name,
-            f"{row.joined_at.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
-            STATUSES.get(row.status, row.status)]
 
 
 def export_roster(admin: Admin, args: dict):
