@@ -9,12 +9,6 @@ from bench.signup import collective_signup
 from bench.staff_lists import staff_lists
 from service.demo import DEMO_PASSWORD
 
-NOTE = """\
-- **refund ledger export**, **member export**: one download first (its size and time), then
-  wrk downloads at 2 connections for at least two and a half single downloads; the
-  workers' peak resident memory (VmHWM, reset before the scenario) shows whether an export
-  stays flat in memory however many rows it writes.
-"""
 
 def staff_token(env: BenchEnv, username: str) -> str:
     answer = requests.post(env.url + "/api/v1/admin/auth/login", timeout=30,
