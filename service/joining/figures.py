@@ -72,12 +72,12 @@ def state() -> FigureState:
     return row
 
 
-def fold_if_due(now: datetime | None = None) -> int | None:
-    """Fold the changes into the counts when the last fold is a minute old: the number
-    folded, None when not due. Commits."""
+def fold_if_due(now: datetime | None = None, force: bool = False) -> int | None:
+    """Fold the changes into the counts when the last fold is a minute old (or `force`):
+    the number folded, None when not due. Commits."""
     now = now or clock.now()
     row = state()
-    if row.folded_at is not None and now - row.folded_at < FOLD_EVERY:
+    if not force and row.folded_at is not None and now - row.folded_at < FOLD_EVERY:
         db.session.rollback()
         return None
     folded = fold(now)
