@@ -15,7 +15,9 @@ from bench.data import batches
 from bench.parallel import in_processes
 from bench.people import MEMBER_CHUNK, _add_users, _next_id, insert_members
 from service.extensions import db
+from service.joining.figures import rebuild
 from service.models.accounts import User
+from service.models.figures import STATE, FigureState
 from service.models.members import JoinApplication
 from service.models.orgs import Org
 
@@ -131,6 +133,7 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     unions = load_city_tree(grassroots)
     loaded = city_members()
     if loaded >= members:
+        _figures_counted(rebuild_anyway=False)
         return loaded
     first_user_id, first_application_id = _next_id(User), _next_id(JoinApplication)
     jobs = [(range(start, min(members, start + MEMBER_CHUNK)), first_user_id - loaded,
@@ -142,4 +145,14 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     else:
         in_processes(settings, load_city_member_chunk, jobs)
     db.session.commit()
+    _figures_counted(rebuild_anyway=True)
     return city_members()
+
+
+def _figures_counted(rebuild_anyway: bool) -> None:
+    """The staff figures counted again after a bulk load (which goes around the app), or
+    when they never were in this database."""
+    state = db.session.get(FigureState, STATE)
+    db.session.commit()
+    if rebuild_anyway or state is None or state.rebuilt_at is None:
+        rebuild()
