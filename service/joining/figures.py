@@ -45,11 +45,7 @@ def counts(scopes, subject: str, periods) -> Counter:
     changes not yet folded in."""
     scopes, periods = set(scopes), list(periods)
     totals: Counter = Counter()
-    for row in db.session.execute(
-            select(FigureCount.scope_id, FigureCount.period, FigureCount.district_code,
-                   FigureCount.grp, FigureCount.status, FigureCount.count)
-            .where(FigureCount.scope_id.in_(scopes), FigureCount.subject == subject,
-                   FigureCount.period.in_(periods))):
+    for row in db.session.execute(count_query(scopes, subject, periods)):
         totals[tuple(row[:5])] += row[5]
     changes = db.session.execute(select(*_CHANGE_COLUMNS)
                                  .where(FigureChange.subject == subject)).all()
@@ -59,6 +55,14 @@ def counts(scopes, subject: str, periods) -> Counter:
         if period in wanted:
             totals[(scope, period, *rest)] += delta
     return totals
+
+
+def count_query(scopes, subject: str, periods):
+    """The kept counts of `scopes` in `periods`: a range of the primary key per scope."""
+    return (select(FigureCount.scope_id, FigureCount.period, FigureCount.district_code,
+                   FigureCount.grp, FigureCount.status, FigureCount.count)
+            .where(FigureCount.scope_id.in_(scopes), FigureCount.subject == subject,
+                   FigureCount.period.in_(periods)))
 
 
 def state() -> FigureState:

@@ -27,14 +27,16 @@ def _columns(model) -> tuple[str, ...]:
     return ("org_id", "status", "occupation", TRACKED[model][1])
 
 
-def _record(connection, model, rows: list[tuple[int, tuple]]) -> None:
-    """Write (delta, (org_id, status, occupation, at)) rows as changes."""
+def _record(connection, model, rows: list[tuple[int, tuple]], district=None) -> None:
+    """Write (delta, (org_id, status, occupation, at)) rows as changes (in `district`
+    when given, else their org's)."""
     rows = [(delta, values) for delta, values in rows if values[0] is not None]
     if not rows:
         return
-    orgs = dict((org_id, (path, district)) for org_id, path, district in connection.execute(
-        select(Org.id, Org.path, Org.district_code)
-        .where(Org.id.in_({values[0] for _, values in rows}))))
+    orgs = dict((org_id, (path, district if district is not None else here))
+                for org_id, path, here in connection.execute(
+                    select(Org.id, Org.path, Org.district_code)
+                    .where(Org.id.in_({values[0] for _, values in rows}))))
     subject = TRACKED[model][0]
     changes = []
     for delta, (org_id, status, occupation, at) in rows:
@@ -65,6 +67,22 @@ def _after_flush(session, flush_context) -> None:
                 by_model.setdefault(type(obj), []).extend([(-1, before), (1, after)])
     for model, rows in by_model.items():
         _record(session.connection(), model, rows)
+    for obj in session.dirty:
+        if isinstance(obj, Org):
+            history = inspect(obj).attrs.district_code.history
+            if history.deleted and history.added:
+                _moved_district(session.connection(), obj.id, history.deleted[0] or "")
+
+
+def _moved_district(connection, org_id: int, old: str) -> None:
+    """An org's district changed: its members and applications leave the old district's
+    figures for the new one (its flushed district)."""
+    for model in TRACKED:
+        rows = [(1, tuple(row)) for row in connection.execute(
+            select(*[getattr(model, name) for name in _columns(model)])
+            .where(model.org_id == org_id))]
+        _record(connection, model, [(-1, values) for _, values in rows], district=old)
+        _record(connection, model, rows)
 
 
 def _committed(obj) -> tuple:

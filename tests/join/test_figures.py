@@ -139,3 +139,18 @@ def test_the_figures_read_no_member_row(app, client, member, staff):
     # Only the review queue's size (pending ones, an index range of (org, status)) is counted.
     assert not [s for s in statements if "from join_applications" in s and "count(" in s
                 and "join_applications.status = " not in s], statements
+
+
+def test_an_org_moved_to_another_district_moves_its_figures(app, client, member, staff):
+    applied(client, member("a"), form({"org_id": org_id(app, "ZZ-MT")}))
+    with app.app_context():
+        figures.rebuild()
+        org = db.session.scalar(sa.select(Org).where(Org.code == "ZZ-MT"))
+        before = org.district_code
+        org.district_code = "410103"
+        db.session.commit()
+    items = client.get(GROUPS, headers=staff("city_admin")).get_json()["items"]
+    assert {row["district_code"] for row in items if row["members"]} == {"410103"} != {before}
+    with app.app_context():
+        figures.fold_if_due(force=True)
+    assert client.get(GROUPS, headers=staff("city_admin")).get_json()["items"] == items
