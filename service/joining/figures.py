@@ -40,15 +40,16 @@ _CHANGE_COLUMNS = (FigureChange.org_path, FigureChange.district_code, FigureChan
                    FigureChange.grp, FigureChange.status, FigureChange.at, FigureChange.delta)
 
 
-def counts(scopes, subject: str, periods) -> Counter:
-    """{(scope, period, district, group, status): count} for `scopes` (org ids), with the
-    changes not yet folded in."""
-    scopes, periods = set(scopes), list(periods)
+def counts(root: Org, subject: str, periods, children=()) -> Counter:
+    """{(scope, period, district, group, status): count} for `root` and its `children`
+    (org ids), with the changes in `root`'s subtree not yet folded in."""
+    scopes, periods = {root.id, *children}, list(periods)
     totals: Counter = Counter()
     for row in db.session.execute(count_query(scopes, subject, periods)):
         totals[tuple(row[:5])] += row[5]
-    changes = db.session.execute(select(*_CHANGE_COLUMNS)
-                                 .where(FigureChange.subject == subject)).all()
+    changes = db.session.execute(select(*_CHANGE_COLUMNS).where(
+        FigureChange.org_path >= root.path, FigureChange.org_path < root.path[:-1] + "0",
+        FigureChange.subject == subject)).all()
     wanted = set(periods)
     for (scope, _, period, *rest), delta in expand(Window(clock.now()), changes,
                                                    scopes).items():

@@ -35,7 +35,7 @@ def figures_by_group(root: Org) -> dict:
     rows: dict[tuple, dict] = {}
     for subject in (MEMBER, APPLICATION):
         for (_, month, district, group, status), count in counts(
-                [root.id], subject, months).items():
+                root, subject, months).items():
             if subject == MEMBER and status not in COUNTED_MEMBERS:
                 continue
             counted = rows.setdefault((district, months.index(month), group),

@@ -58,8 +58,8 @@ def membership_overview(root: Org) -> dict:
     """Members and applications of `root`'s subtree, ready for the overview charts."""
     months = [month_period(start) for start in month_starts(clock.now())]
     children = _children(root)
-    members = counts([root.id, *children], MEMBER, [ALL, *months])
-    applications = counts([root.id], APPLICATION, [ALL, *months])
+    members = counts(root, MEMBER, [ALL, *months], children)
+    applications = counts(root, APPLICATION, [ALL, *months])
     by_status = dict.fromkeys(APPLICATION_STATUSES, 0)
     by_status.update(by(applications, root.id, ALL, "status"))
     return {
@@ -107,7 +107,7 @@ def weekly_joins(root: Org, weeks: int = WEEKS) -> dict:
     rest: {"weeks": ["11-02", ...], "groups": [{"group", "label", "counts": [...]}, ...]}."""
     starts = week_starts(clock.now(), weeks)
     periods = [week_period(start) for start in starts]
-    figures = counts([root.id], MEMBER, periods)
+    figures = counts(root, MEMBER, periods)
     labels = {**NEW_EMPLOYMENT_GROUPS, OTHERS[0]: OTHERS[1]}
     return {"weeks": [f"{start:%m-%d}" for start in starts],
             "groups": [{"group": code, "label": label,
@@ -121,8 +121,9 @@ def by_child_org(root: Org) -> list[dict]:
     subtree; `root`'s own rows under `root`), most members first."""
     children = _children(root)
     orgs = {root.id: root, **children}
-    members = _per_child(root, children, counts(orgs, MEMBER, [ALL]))
-    pending = _per_child(root, children, counts(orgs, APPLICATION, [ALL]), status="pending")
+    members = _per_child(root, children, counts(root, MEMBER, [ALL], children))
+    pending = _per_child(root, children, counts(root, APPLICATION, [ALL], children),
+                         status="pending")
     rows = [{"org": org_brief(orgs[org_id]), "members": members.get(org_id, 0),
              "pending": pending.get(org_id, 0)}
             for org_id in orgs if org_id != root.id or members.get(root.id) or pending.get(root.id)]

@@ -15,7 +15,7 @@ overview of the city reads a few hundred rows instead of counting 1.72 million m
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core import clock
@@ -43,6 +43,7 @@ class FigureCount(db.Model):
 
 class FigureChange(db.Model):
     __tablename__ = "figure_changes"
+    __table_args__ = (Index("ix_figure_changes_org_path", "org_path"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_path: Mapped[str] = mapped_column(String(255))

@@ -40,6 +40,7 @@ def upgrade():
         sa.Column('delta', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_changes')),
     )
+    op.create_index('ix_figure_changes_org_path', 'figure_changes', ['org_path'], unique=False)
     op.create_table(
         'figure_state',
         sa.Column('name', sa.String(length=16), nullable=False),
