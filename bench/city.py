@@ -17,6 +17,7 @@ from bench.people import MEMBER_CHUNK, _add_users, _next_id, insert_members
 from service.extensions import db
 from service.joining.figures import rebuild
 from service.models.accounts import User
+from service.models.figure_capture import bulk_load
 from service.models.figures import STATE, FigureState
 from service.models.members import JoinApplication
 from service.models.orgs import Org
@@ -116,8 +117,9 @@ def load_city_member_chunk(numbers: range, first_user_id: int, first_application
     orgs = {org.id: org for org in db.session.scalars(select(Org).where(Org.id.in_(
         {spread.union_of(n) for n in numbers})))}
     _add_users(CITY_PREFIX, first_user_id, numbers)
-    return insert_members(numbers, lambda n: orgs[spread.union_of(n)], first_user_id,
-                          first_application_id, "410102", "136")
+    with bulk_load(db.session):  # load_city rebuilds the figures after the load
+        return insert_members(numbers, lambda n: orgs[spread.union_of(n)], first_user_id,
+                              first_application_id, "410102", "136")
 
 
 def city_members() -> int:

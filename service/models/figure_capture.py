@@ -3,9 +3,12 @@ transaction: objects flushed by the ORM (after_flush) and UPDATE/INSERT/DELETE s
 run through a session (do_orm_execute), so no rule can change a member's status, org,
 group or join date without the figures hearing of it.
 
-What goes around a session (an engine's own connection, a bulk load) is not heard: the
-figures are rebuilt after such a load (`flask stats rebuild`, service/joining/figures.py).
+What goes around a session (an engine's own connection) or inside `bulk_load` is not
+heard: the figures are rebuilt after such a load (`flask stats rebuild`,
+service/joining/figures.py).
 """
+
+from contextlib import contextmanager
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
@@ -21,6 +24,20 @@ TRACKED = {
     Member: (MEMBER, "joined_at", "active"),
     JoinApplication: (APPLICATION, "created_at", "pending"),
 }
+
+
+PAUSED = "figures_paused"
+
+
+@contextmanager
+def bulk_load(session):
+    """Rows written in `session` meanwhile make no changes: for a bulk load that rebuilds
+    the figures after it, instead of writing and folding a change per row."""
+    session.info[PAUSED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(PAUSED, None)
 
 
 def _columns(model) -> tuple[str, ...]:
@@ -53,6 +70,8 @@ def _current(obj) -> tuple:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, flush_context) -> None:
+    if session.info.get(PAUSED):
+        return
     by_model: dict = {}
     for obj in session.new:
         if type(obj) in TRACKED:
@@ -106,7 +125,7 @@ def _set_names(statement) -> set[str] | None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_statement(state):
-    if state.is_select:
+    if state.is_select or state.session.info.get(PAUSED):
         return None
     mapper = state.bind_mapper
     model = mapper.class_ if mapper is not None else None

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from service.core import clock
 from service.extensions import db
 from service.joining import figures
+from service.models import figure_capture
 from service.models.figures import FigureChange, FigureCount
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org
@@ -154,3 +155,18 @@ def test_an_org_moved_to_another_district_moves_its_figures(app, client, member,
     with app.app_context():
         figures.fold_if_due(force=True)
     assert client.get(GROUPS, headers=staff("city_admin")).get_json()["items"] == items
+
+
+def test_a_bulk_load_is_counted_by_the_rebuild(app, client, member, staff):
+    applied(client, member("a"), form({"org_id": org_id(app, "ZZ-MT")}))
+    with app.app_context():
+        figures.rebuild()
+        with figure_capture.bulk_load(db.session):
+            db.session.execute(sa.update(Member).values(status="held", hold_reason="left_work"))
+        db.session.commit()
+    assert _changes(app) == 0
+    assert answered(client, staff("city_admin"))["held"] == 0, "not heard: bulk"
+    with app.app_context():
+        figures.rebuild()
+    assert answered(client, staff("city_admin")) == direct(app, "ZZ")
+    assert direct(app, "ZZ")["held"] == 1
