@@ -15,7 +15,10 @@ from bench.data import batches
 from bench.parallel import in_processes
 from bench.people import MEMBER_CHUNK, _add_users, _next_id, insert_members
 from service.extensions import db
+from service.joining.figures import rebuild
 from service.models.accounts import User
+from service.models.figure_capture import bulk_load
+from service.models.figures import STATE, FigureState
 from service.models.members import JoinApplication
 from service.models.orgs import Org
 
@@ -114,8 +117,9 @@ def load_city_member_chunk(numbers: range, first_user_id: int, first_application
     orgs = {org.id: org for org in db.session.scalars(select(Org).where(Org.id.in_(
         {spread.union_of(n) for n in numbers})))}
     _add_users(CITY_PREFIX, first_user_id, numbers)
-    return insert_members(numbers, lambda n: orgs[spread.union_of(n)], first_user_id,
-                          first_application_id, "410102", "136")
+    with bulk_load(db.session):  # load_city rebuilds the figures after the load
+        return insert_members(numbers, lambda n: orgs[spread.union_of(n)], first_user_id,
+                              first_application_id, "410102", "136")
 
 
 def city_members() -> int:
@@ -131,6 +135,7 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     unions = load_city_tree(grassroots)
     loaded = city_members()
     if loaded >= members:
+        _figures_counted(rebuild_anyway=False)
         return loaded
     first_user_id, first_application_id = _next_id(User), _next_id(JoinApplication)
     jobs = [(range(start, min(members, start + MEMBER_CHUNK)), first_user_id - loaded,
@@ -142,4 +147,14 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     else:
         in_processes(settings, load_city_member_chunk, jobs)
     db.session.commit()
+    _figures_counted(rebuild_anyway=True)
     return city_members()
+
+
+def _figures_counted(rebuild_anyway: bool) -> None:
+    """The staff figures counted again after a bulk load (which goes around the app), or
+    when they never were in this database."""
+    state = db.session.get(FigureState, STATE)
+    db.session.commit()
+    if rebuild_anyway or state is None or state.rebuilt_at is None:
+        rebuild()

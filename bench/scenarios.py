@@ -2,6 +2,7 @@
 
 import requests
 
+from bench.dashboard import dashboard_figures
 from bench.env import BenchEnv
 from bench.exports import exports
 from bench.nearby import nearby_search
@@ -17,4 +18,4 @@ def staff_token(env: BenchEnv, username: str) -> str:
     return answer.json()["token"]
 
 
-ALL = [collective_signup, nearby_search, staff_lists, exports]
+ALL = [collective_signup, nearby_search, staff_lists, dashboard_figures, exports]

@@ -184,8 +184,27 @@ def retention_purge_command():
     click.echo(" ".join(f"{name}={count}" for name, count in counts.items()))
 
 
+stats_cli = AppGroup("stats", help="The staff figures kept as counts.")
+
+
+@stats_cli.command("rebuild")
+def stats_rebuild_command():
+    """Count every membership and application into the figures again (after a bulk load)."""
+    from service.joining.figures import rebuild
+
+    click.echo(f"figure rows={rebuild()}")
+
+
+@stats_cli.command("fold")
+def stats_fold_command():
+    """Fold the recorded changes into the figures now (the worker does it once a minute)."""
+    from service.joining.figures import fold_if_due
+
+    click.echo(f"changes folded={fold_if_due(force=True)}")
+
+
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
-    for command in (org_cli, admin_cli, pii_cli, deadlines_cli, retention_cli, seed_demo_command,
-                    worker_command):
+    for command in (org_cli, admin_cli, pii_cli, deadlines_cli, retention_cli, stats_cli,
+                    seed_demo_command, worker_command):
         app.cli.add_command(command)

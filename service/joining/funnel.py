@@ -8,15 +8,17 @@ the code, and those approved within the range.
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from service.core import clock
 from service.domain.enums import NEW_EMPLOYMENT_GROUPS
 from service.extensions import db
+from service.joining.figures import counts
 from service.joining.membership import org_brief
-from service.joining.stats import OTHERS, month_starts
+from service.joining.stats import OTHERS
+from service.models.figures import APPLICATION, MEMBER, month_period, month_starts
 from service.models.join_codes import JoinCode, JoinCodeEvent
-from service.models.members import JoinApplication, Member
+from service.models.members import JoinApplication
 from service.models.orgs import Org, subtree_ids
 from service.web.errors import abort
 
@@ -25,48 +27,27 @@ MAX_RANGE_DAYS = 366
 COUNTED_MEMBERS = ("active", "held")  # a withdrawn membership is no longer counted
 
 
-def _group(occupation: str) -> str:
-    return occupation if occupation in NEW_EMPLOYMENT_GROUPS else OTHERS[0]
-
-
-def _month_bucket(column, starts):
-    # Each row falls in the latest month that began before it (as stats.py does).
-    return case(*[(column >= start, index) for index, start in reversed(list(enumerate(starts)))],
-                else_=-1).label("bucket")
-
-
 def figures_by_group(root: Org) -> dict:
     """Members (active and held apart) and applications of `root`'s subtree by group, by the
-    district of their org and by month (joined / applied) over the last 12 months."""
-    starts = month_starts(clock.now())
-    scope = subtree_ids(root)
+    district of their org and by month (joined / applied) over the last 12 months, from the
+    kept counts (service/joining/figures.py)."""
+    months = [month_period(start) for start in month_starts(clock.now())]
     rows: dict[tuple, dict] = {}
-
-    def row(district, bucket, occupation) -> dict:
-        key = (district or "", bucket, _group(occupation))
-        return rows.setdefault(key, {"active": 0, "held": 0, "applications": 0})
-
-    member_bucket = _month_bucket(Member.joined_at, starts)
-    for district, bucket, occupation, status, count in db.session.execute(
-            select(Org.district_code, member_bucket, Member.occupation, Member.status,
-                   func.count()).join(Member.org)
-            .where(Member.org_id.in_(scope), Member.status.in_(COUNTED_MEMBERS),
-                   Member.joined_at >= starts[0])
-            .group_by(Org.district_code, member_bucket, Member.occupation, Member.status)):
-        row(district, bucket, occupation)[status] += count
-    applied_bucket = _month_bucket(JoinApplication.created_at, starts)
-    for district, bucket, occupation, count in db.session.execute(
-            select(Org.district_code, applied_bucket, JoinApplication.occupation, func.count())
-            .join(JoinApplication.org)
-            .where(JoinApplication.org_id.in_(scope), JoinApplication.created_at >= starts[0])
-            .group_by(Org.district_code, applied_bucket, JoinApplication.occupation)):
-        row(district, bucket, occupation)["applications"] += count
+    for subject in (MEMBER, APPLICATION):
+        for (_, month, district, group, status), count in counts(
+                root, subject, months).items():
+            if subject == MEMBER and status not in COUNTED_MEMBERS:
+                continue
+            counted = rows.setdefault((district, months.index(month), group),
+                                      {"active": 0, "held": 0, "applications": 0})
+            counted[status if subject == MEMBER else "applications"] += count
     labels = {**NEW_EMPLOYMENT_GROUPS, OTHERS[0]: OTHERS[1]}
-    items = [{"district_code": district or None, "month": f"{starts[bucket]:%Y-%m}",
-              "group": group, "label": labels[group], "members": counts["active"],
-              "held_members": counts["held"], "applications": counts["applications"]}
-             for (district, bucket, group), counts in sorted(rows.items()) if bucket >= 0]
-    return {"org": org_brief(root), "months": [f"{s:%Y-%m}" for s in starts], "items": items}
+    items = [{"district_code": district or None, "month": months[bucket],
+              "group": group, "label": labels[group], "members": counted["active"],
+              "held_members": counted["held"], "applications": counted["applications"]}
+             for (district, bucket, group), counted in sorted(rows.items())
+             if any(counted.values())]
+    return {"org": org_brief(root), "months": months, "items": items}
 
 
 def date_range(since: date | None, until: date | None) -> tuple[date, date]:

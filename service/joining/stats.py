@@ -1,147 +1,129 @@
-"""Membership figures for the overview: by occupation group, by org, by month, by status."""
+"""Membership figures for the overview: by occupation group, by org, by month, by status.
 
-from datetime import datetime, timedelta
+Read from the kept counts of the scope (service/joining/figures.py), never by counting the
+members themselves: the answers are the same, at a city's size too.
+"""
 
-from sqlalchemy import case, func, select
+from collections import Counter
+
+from sqlalchemy import select
 
 from service.core import clock
 from service.domain.enums import NEW_EMPLOYMENT_GROUPS
 from service.extensions import db
+from service.joining.figures import counts
 from service.joining.membership import org_brief
-from service.models.members import APPLICATION_STATUSES, JoinApplication, Member
-from service.models.orgs import Org, subtree_ids
+from service.models.figures import (
+    ALL,
+    APPLICATION,
+    MEMBER,
+    MONTHS,
+    WEEKS,
+    month_period,
+    month_starts,
+    week_period,
+    week_starts,
+)
+from service.models.members import APPLICATION_STATUSES
+from service.models.orgs import Org
 
-MONTHS = 12
+__all__ = ["MONTHS", "OTHERS", "WEEKS", "by_child_org", "membership_overview", "month_starts",
+           "week_starts", "weekly_joins"]
+
 TOP_ORGS = 20
 OTHERS = ("others", "其他职工")
+_FIELDS = {"district": 2, "group": 3, "status": 4}
+
+
+def total(figures: Counter, scope: int, period: str, **where) -> int:
+    """The sum of `figures` (service.joining.figures.counts) for one scope and period."""
+    return sum(by(figures, scope, period, None, **where).values())
+
+
+def by(figures: Counter, scope: int, period: str, field: str | None, **where) -> Counter:
+    """`figures` of one scope and period summed by `field` (district, group or status)."""
+    sums: Counter = Counter()
+    for key, count in figures.items():
+        if key[0] == scope and key[1] == period and all(
+                key[_FIELDS[name]] == value for name, value in where.items()):
+            sums[key[_FIELDS[field]] if field else None] += count
+    return sums
+
+
+def _children(root: Org) -> dict[int, Org]:
+    return {org.id: org for org in db.session.scalars(select(Org).where(Org.parent_id == root.id))}
 
 
 def membership_overview(root: Org) -> dict:
     """Members and applications of `root`'s subtree, ready for the overview charts."""
-    scope = subtree_ids(root)
-    members = Member.org_id.in_(scope)
-    applications = JoinApplication.org_id.in_(scope)
+    months = [month_period(start) for start in month_starts(clock.now())]
+    children = _children(root)
+    members = counts(root, MEMBER, [ALL, *months], children)
+    applications = counts(root, APPLICATION, [ALL, *months])
     by_status = dict.fromkeys(APPLICATION_STATUSES, 0)
-    by_status.update(_counts(JoinApplication.status, applications))
+    by_status.update(by(applications, root.id, ALL, "status"))
     return {
         "members": {
-            "total": sum(_counts(Member.status, members).values()),
-            "by_occupation_group": _groups(_counts(Member.occupation, members)),
-            "by_org": _by_org(root, members),
-            "by_month": _by_month(Member.joined_at, members),
+            "total": total(members, root.id, ALL),
+            "by_occupation_group": _groups(by(members, root.id, ALL, "group")),
+            "by_org": _by_org(root, children, members),
+            "by_month": [{"month": month, "count": total(members, root.id, month)}
+                         for month in months],
         },
         "applications": {
             "total": sum(by_status.values()),
             "by_status": by_status,
-            "by_occupation_group": _groups(_counts(JoinApplication.occupation, applications)),
-            "by_month": _by_month(JoinApplication.created_at, applications),
+            "by_occupation_group": _groups(by(applications, root.id, ALL, "group")),
+            "by_month": [{"month": month, "count": total(applications, root.id, month)}
+                         for month in months],
         },
     }
 
 
-def _counts(column, where) -> dict:
-    query = select(column, func.count()).where(where).group_by(column)
-    return dict(db.session.execute(query).all())
-
-
-def _groups(by_occupation: dict[str, int]) -> list[dict]:
+def _groups(by_group: Counter) -> list[dict]:
     """The four new-employment groups one by one, every other occupation as "others"."""
-    rows = [{"group": code, "label": label, "count": by_occupation.get(code, 0)}
-            for code, label in NEW_EMPLOYMENT_GROUPS.items()]
-    others = sum(n for code, n in by_occupation.items() if code not in NEW_EMPLOYMENT_GROUPS)
-    return [*rows, {"group": OTHERS[0], "label": OTHERS[1], "count": others}]
+    return [{"group": code, "label": label, "count": by_group.get(code, 0)}
+            for code, label in {**NEW_EMPLOYMENT_GROUPS, OTHERS[0]: OTHERS[1]}.items()]
 
 
-def _by_org(root: Org, members) -> list[dict]:
+def _per_child(root: Org, children: dict, figures: Counter, **where) -> dict[int, int]:
+    """Per direct child of `root` its subtree's figure; `root`'s own rows under `root`."""
+    totals = {org_id: total(figures, org_id, ALL, **where) for org_id in children}
+    totals[root.id] = total(figures, root.id, ALL, **where) - sum(totals.values())
+    return totals
+
+
+def _by_org(root: Org, children: dict, members: Counter) -> list[dict]:
     """Members per direct sub-org of `root` with its whole subtree (and `root` itself)."""
-    rows = db.session.execute(select(Org.path, func.count()).select_from(Member)
-                              .join(Member.org).where(members).group_by(Org.path)).all()
-    totals: dict[int, int] = {}
-    for path, count in rows:
-        below = path.removeprefix(root.path)
-        key = int(below.split("/", 1)[0]) if below else root.id
-        totals[key] = totals.get(key, 0) + count
-    top = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:TOP_ORGS]
-    orgs = {org.id: org for org in db.session.scalars(
-        select(Org).where(Org.id.in_([org_id for org_id, _ in top])))}
+    orgs = {root.id: root, **children}
+    totals = [(org_id, count) for org_id, count in _per_child(root, children, members).items()
+              if count]
+    top = sorted(totals, key=lambda item: (-item[1], item[0]))[:TOP_ORGS]
     return [{"org": org_brief(orgs[org_id]), "count": count} for org_id, count in top]
-
-
-def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
-    """The first moments of the last `count` months in Asia/Shanghai, oldest first."""
-    local = now.astimezone(clock.SHANGHAI)
-    year, month = local.year, local.month
-    starts = []
-    for _ in range(count):
-        starts.append(datetime(year, month, 1, tzinfo=clock.SHANGHAI))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return starts[::-1]
-
-
-def _by_month(column, where) -> list[dict]:
-    starts = month_starts(clock.now())
-    # One query: each row falls in the latest month that began before it.
-    bucket = case(*[(column >= start, index) for index, start in reversed(list(enumerate(starts)))],
-                  else_=-1).label("bucket")
-    counts = dict(db.session.execute(select(bucket, func.count())
-                                     .where(where, column >= starts[0])
-                                     .group_by(bucket)).all())
-    return [{"month": f"{start:%Y-%m}", "count": counts.get(index, 0)}
-            for index, start in enumerate(starts)]
-
-
-WEEKS = 12
-
-
-def week_starts(now: datetime, count: int = WEEKS) -> list[datetime]:
-    """The Mondays 00:00 (Asia/Shanghai) that start the last `count` weeks, oldest first."""
-    local = now.astimezone(clock.SHANGHAI)
-    monday = datetime(local.year, local.month, local.day, tzinfo=clock.SHANGHAI) \
-        - timedelta(days=local.weekday())
-    return [monday - timedelta(weeks=count - 1 - i) for i in range(count)]
 
 
 def weekly_joins(root: Org, weeks: int = WEEKS) -> dict:
     """New members of `root`'s subtree per week, by the four new-employment groups and the
     rest: {"weeks": ["11-02", ...], "groups": [{"group", "label", "counts": [...]}, ...]}."""
     starts = week_starts(clock.now(), weeks)
-    bucket = case(*[(Member.joined_at >= start, index)
-                    for index, start in reversed(list(enumerate(starts)))],
-                  else_=-1).label("bucket")
-    rows = db.session.execute(
-        select(bucket, Member.occupation, func.count())
-        .where(Member.org_id.in_(subtree_ids(root)), Member.joined_at >= starts[0])
-        .group_by(bucket, Member.occupation)).all()
-    codes = [*NEW_EMPLOYMENT_GROUPS, OTHERS[0]]
-    counts = {code: [0] * weeks for code in codes}
-    for index, occupation, count in rows:
-        code = occupation if occupation in NEW_EMPLOYMENT_GROUPS else OTHERS[0]
-        counts[code][index] += count
+    periods = [week_period(start) for start in starts]
+    figures = counts(root, MEMBER, periods)
     labels = {**NEW_EMPLOYMENT_GROUPS, OTHERS[0]: OTHERS[1]}
     return {"weeks": [f"{start:%m-%d}" for start in starts],
-            "groups": [{"group": code, "label": labels[code], "counts": counts[code]}
-                       for code in codes]}
+            "groups": [{"group": code, "label": label,
+                        "counts": [total(figures, root.id, period, group=code)
+                                   for period in periods]}
+                       for code, label in labels.items()]}
 
 
 def by_child_org(root: Org) -> list[dict]:
     """Members and pending applications per direct child of `root` (each with its whole
     subtree; `root`'s own rows under `root`), most members first."""
-    children = list(db.session.scalars(select(Org).where(Org.parent_id == root.id)))
-    orgs = {root.id: root, **{org.id: org for org in children}}
-
-    def per_child(model, *where) -> dict[int, int]:
-        totals: dict[int, int] = {}
-        rows = db.session.execute(
-            select(Org.path, func.count()).select_from(model).join(Org, Org.id == model.org_id)
-            .where(model.org_id.in_(subtree_ids(root)), *where).group_by(Org.path)).all()
-        for path, count in rows:
-            below = path.removeprefix(root.path)
-            key = int(below.split("/", 1)[0]) if below else root.id
-            totals[key] = totals.get(key, 0) + count
-        return totals
-
-    members = per_child(Member)
-    pending = per_child(JoinApplication, JoinApplication.status == "pending")
+    children = _children(root)
+    orgs = {root.id: root, **children}
+    members = _per_child(root, children, counts(root, MEMBER, [ALL], children))
+    pending = _per_child(root, children, counts(root, APPLICATION, [ALL], children),
+                         status="pending")
     rows = [{"org": org_brief(orgs[org_id]), "members": members.get(org_id, 0),
              "pending": pending.get(org_id, 0)}
             for org_id in orgs if org_id != root.id or members.get(root.id) or pending.get(root.id)]

@@ -1,8 +1,10 @@
 """Every model, imported so that migrations and relationships see them all."""
 
+from service.models import figure_capture  # its listeners, on import
 from service.models.accounts import Admin, ConsoleSession, StaffLoginFailure, User
 from service.models.audit import AuditEntry
 from service.models.disputes import JoinDispute
+from service.models.figures import FigureChange, FigureCount, FigureState
 from service.models.heartbeat import Heartbeat
 from service.models.idempotency import IdempotentRequest
 from service.models.join_codes import JoinCode, JoinCodeEvent
@@ -34,4 +36,4 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "Heartbeat", "IdempotentRequest"
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
            "EnterpriseClaim", "DeadlineReminder", "MembershipEvent", "TransferRequest",
            "WithdrawalRequest",
-           "ConsoleSession"]
+           "ConsoleSession", "FigureChange", "FigureCount", "FigureState", "figure_capture"]

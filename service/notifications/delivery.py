@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 from service.core import clock
 from service.core.database import REPLICA
 from service.extensions import db, wechat
+from service.joining import figures
 from service.models import heartbeat
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
@@ -25,6 +26,7 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
 BATCH = 50
+FIGURES_LOOK_SECONDS = 10
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -137,6 +139,19 @@ class _Heartbeats:
             self.last = time.monotonic()
 
 
+class _Figures:
+    """The worker also folds the staff figures' changes in, once a minute
+    (service/joining/figures.py); it looks every FIGURES_LOOK_SECONDS."""
+
+    def __init__(self):
+        self.last = float("-inf")
+
+    def fold_if_due(self) -> None:
+        if time.monotonic() - self.last >= FIGURES_LOOK_SECONDS:
+            self.last = time.monotonic()
+            figures.fold_if_due()
+
+
 def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -> Counter:
     """Deliver until stopped (SIGTERM/SIGINT finish the current message first), or drain once."""
     stop = threading.Event()
@@ -144,10 +159,11 @@ def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
     total: Counter = Counter()
-    beats = _Heartbeats()
+    beats, folds = _Heartbeats(), _Figures()
     while not stop.is_set():
         try:
             beats.beat_if_due()
+            folds.fold_if_due()
             outcomes = deliver_due()
         except Exception:
             if once:
