@@ -10,6 +10,8 @@ The cache lives in $BENCH_CACHE (default ~/.cache/union-bench), one folder per
 DATASET_VERSION and size: bump DATASET_VERSION whenever a step loads other rows.
 """
 
+import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,6 +26,7 @@ from bench.applicants import load_past_applications
 from bench.city import GRASSROOTS, MEMBERS, load_city
 from bench.data import ensure_orgs
 from bench.enterprises import ENTERPRISES, load_enterprises
+from bench.env import KEYS, BenchEnv
 from bench.progress import say, step
 from service.extensions import db
 from service.identity.labels import public_name
@@ -105,8 +108,11 @@ def cache_root() -> Path:
 
 
 def cache_dir(quick: bool) -> Path:
-    """The snapshot of one version and size: `data` (the datadir) and `migration`."""
-    return cache_root() / f"dataset-v{DATASET_VERSION}-{'quick' if quick else 'full'}"
+    """The snapshot of one version and size, under the keys its values are sealed with:
+    `data` (the datadir) and `migration` (the revision it was taken at)."""
+    keys = hashlib.sha256(f"{KEYS['DATA_KEY']} {KEYS['BLIND_INDEX_KEY']}".encode())
+    return cache_root() / (f"dataset-v{DATASET_VERSION}-{'quick' if quick else 'full'}-"
+                           f"{keys.hexdigest()[:8]}")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -205,10 +211,6 @@ def prepare(env, quick: bool, restored_s: float | None) -> str:
 def main(argv=None) -> None:
     """`python -m bench.dataset [--quick] [--rebuild]`: build and cache the data set (or
     check the cached one) without running the scenarios."""
-    import argparse
-
-    from bench.env import BenchEnv
-
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--quick", action="store_true", help="the smaller data set")
     parser.add_argument("--rebuild", action="store_true", help="drop the cached one first")

@@ -53,10 +53,11 @@ def test_a_built_data_set_is_cached_and_later_runs_get_it_back_clean(app, tmp_pa
     assert loaded == [("settings", True)] and after == [True]
     assert first.events == ["halt", "serve"]  # copied while the server was down
     assert "built" in line and "3 rows" in line
-    cached = tmp_path / "cache" / f"dataset-v{dataset.DATASET_VERSION}-quick"
+    cached = dataset.cache_dir(True)
+    assert cached.parent == tmp_path / "cache"
     assert (cached / "data" / "rows").read_text() == "the data set"
     assert (cached / "migration").read_text().strip() == head(app)
-    assert not (tmp_path / "cache" / f"dataset-v{dataset.DATASET_VERSION}-full").exists()
+    assert not dataset.cache_dir(False).exists()
 
     (first.data_dir / "data" / "rows").write_text("the data set and a run's sign-ups")
     second = Env(app, tmp_path / "second")
@@ -70,7 +71,7 @@ def test_a_built_data_set_is_cached_and_later_runs_get_it_back_clean(app, tmp_pa
 
 def test_a_restored_data_set_is_cached_again_once_newer_migrations_ran(app, tmp_path, cache):
     dataset.prepare(Env(app, tmp_path / "first"), True, None)
-    cached = tmp_path / "cache" / f"dataset-v{dataset.DATASET_VERSION}-quick"
+    cached = dataset.cache_dir(True)
     (cached / "migration").write_text("0001\n")  # taken before the newest migration
     second = Env(app, tmp_path / "second")
     dataset.restore(second.data_dir, quick=True)
