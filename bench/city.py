@@ -114,8 +114,8 @@ def load_city_member_chunk(numbers: range, first_user_id: int, first_application
                            unions: list[int]) -> int:
     """Members `numbers` of the city, with their users and approved applications."""
     spread = Spread(unions)
-    orgs = {org.id: org for org in db.session.scalars(select(Org).where(Org.id.in_(
-        {spread.union_of(n) for n in numbers})))}
+    orgs = {org.id: org for org in db.session.execute(  # rows: what a member number needs
+        select(Org.id, Org.district_code).where(Org.id.in_({spread.union_of(n) for n in numbers})))}
     _add_users(CITY_PREFIX, first_user_id, numbers)
     with bulk_load(db.session):  # load_city rebuilds the figures after the load
         return insert_members(numbers, lambda n: orgs[spread.union_of(n)], first_user_id,

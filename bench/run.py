@@ -5,6 +5,7 @@ import inspect
 import time
 from pathlib import Path
 
+from bench import dataset
 from bench.env import CHANGED_SETTINGS, BenchEnv
 from bench.progress import say, step
 from bench.report import Row, document, table
@@ -31,8 +32,11 @@ def main(argv=None) -> None:
     started = time.monotonic()
     from bench import scenarios
 
+    env = BenchEnv()
+    restored_s = dataset.restore(env.data_dir, args.quick)
     say("starting MariaDB, the fake WeChat and gunicorn...")
-    with BenchEnv() as env:
+    with env:
+        source = dataset.prepare(env, args.quick, restored_s)
         env.url = env.serve()
         with step(f"GET /healthz: wrk for {seconds} s"):
             baseline = healthz(env, seconds)
@@ -51,7 +55,7 @@ def main(argv=None) -> None:
     elapsed = time.monotonic() - started
     print()
     print(table(rows))
-    print(f"\nfinished in {elapsed / 60:.1f} minutes")
+    print(f"\n{source}\nfinished in {elapsed / 60:.1f} minutes")
     if args.write:
         args.write.write_text(document(rows, COMMAND, elapsed, args.quick, notes=notes,
                                        changed=CHANGED_SETTINGS))

@@ -1,0 +1,227 @@
+"""The city-sized data set, built once and kept between runs.
+
+`restore(data_dir, quick)` copies a cached MariaDB data directory into place before the
+server starts; `prepare(env, quick)` then either builds the data set (every step of STEPS,
+timed) and caches it, or, restored, takes the snapshot again when newer migrations ran on
+top. Either way the AFTER_LOAD hooks run last. The scenarios read this data set; what they
+change (sign-ups add rows) is gone the next run, which starts from the clean copy.
+
+The cache lives in $BENCH_CACHE (default ~/.cache/union-bench), one folder per
+DATASET_VERSION and size: bump DATASET_VERSION whenever a step loads other rows.
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from bench.applicants import load_past_applications
+from bench.city import GRASSROOTS, MEMBERS, load_city
+from bench.data import ensure_orgs
+from bench.enterprises import ENTERPRISES, load_enterprises
+from bench.env import KEYS, BenchEnv
+from bench.progress import say, step
+from service.extensions import db
+from service.identity.labels import public_name
+from service.models.accounts import Admin
+from service.models.orgs import Org
+
+DATASET_VERSION = 1
+
+NOTE = """- **data set**: every scenario reads one data set, built by `bench/dataset.py` and kept
+between runs (a copy of MariaDB's data directory taken with the server stopped, in
+`$BENCH_CACHE`): the city tree with 15,583 grassroots unions and 1.72 million members, 200,000
+past applications of people who never joined (rejected over two years, those decided over 180
+days ago stored as the retention purge leaves them, and a review queue of 3,500 with due
+dates), 20,000 small and micro enterprises with their refund applications for 2020-2024. A
+run starts from the clean copy, so what a scenario adds is gone the next run; the output's
+last lines say whether the data set was restored or built, and how long that took."""
+
+
+@dataclass(frozen=True)
+class Size:
+    grassroots: int
+    members: int
+    applications: int  # past applications of people who are not members
+    pending: int  # of them, the review queue
+    enterprises: int
+
+
+FULL = Size(GRASSROOTS, MEMBERS, 200_000, 3_500, ENTERPRISES)
+QUICK = Size(2_000, 50_000, 10_000, 500, 1_000)  # staff_lists' quick city
+
+
+def size(quick: bool) -> Size:
+    return QUICK if quick else FULL
+
+
+def _city(settings: dict, quick: bool) -> int:
+    s = size(quick)
+    return load_city(settings, s.members, s.grassroots)
+
+
+def _applications(settings: dict, quick: bool) -> int:
+    s = size(quick)
+    return load_past_applications(settings, s.applications, s.pending)
+
+
+def _enterprises(settings: dict, quick: bool) -> int:
+    federations = db.session.execute(select(Org.id, Org.district_code, Org.name).where(
+        Org.kind == "district_federation").order_by(Org.id)).all()
+    districts = [(org.id, org.district_code) for org in federations]
+    # a federation without a reviewer account of its own: its reviewers, by name
+    actors: dict = {org.id: ("admin", None, f"{org.name} 审核员") for org in federations}
+    for admin in db.session.scalars(select(Admin).order_by(Admin.id)):
+        roles = admin.roles
+        if "refund_reviewer" in roles and actors.get(admin.org_id, ("", 0))[1] is None:
+            actors[admin.org_id] = ("admin", admin.id, public_name(admin))
+        if "finance" in roles and admin.org.parent_id is None and "finance" not in actors:
+            actors["finance"] = ("admin", admin.id, public_name(admin))
+    return load_enterprises(settings, districts, actors, size(quick).enterprises)
+
+
+# The loaders, in order: (what, function(settings, quick) -> rows loaded). Inside an app
+# context; `settings` start worker processes (bench/parallel.py). A step added or changed
+# bumps DATASET_VERSION, so no run restores a cache built without it.
+STEPS: list[tuple[str, Callable[[dict, bool], int]]] = [
+    ("the demo orgs and staff", lambda settings, quick: ensure_orgs() or 0),
+    ("the city tree and its members", _city),
+    ("past join applications of non-members", _applications),
+    ("enterprises and five years of refund applications", _enterprises),
+    # The national stations: ("the national stations", bench.national.load_national_stations),
+]
+
+# Run after every load or restore, in an app context: function(settings, quick). For
+# figures the service keeps derived from the rows (counts, caches) that must match them.
+AFTER_LOAD: list[Callable[[dict, bool], None]] = []
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("BENCH_CACHE") or Path.home() / ".cache" / "union-bench")
+
+
+def cache_dir(quick: bool) -> Path:
+    """The snapshot of one version and size, under the keys its values are sealed with:
+    `data` (the datadir) and `migration` (the revision it was taken at)."""
+    keys = hashlib.sha256(f"{KEYS['DATA_KEY']} {KEYS['BLIND_INDEX_KEY']}".encode())
+    return cache_root() / (f"dataset-v{DATASET_VERSION}-{'quick' if quick else 'full'}-"
+                           f"{keys.hexdigest()[:8]}")
+
+
+def _copy(source: Path, target: Path) -> None:
+    subprocess.run(["cp", "-a", "--reflink=auto", str(source), str(target)], check=True)
+
+
+def _size_gb(path: Path) -> float:
+    du = subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True, check=True)
+    return int(du.stdout.split()[0]) / 1e9
+
+
+def restore(data_dir: Path, quick: bool) -> float | None:
+    """Copy the cached datadir to `data_dir`/data; the seconds it took, None when none."""
+    cached = cache_dir(quick)
+    if not (cached / "migration").exists():
+        return None
+    started = time.monotonic()
+    _copy(cached / "data", data_dir / "data")
+    return time.monotonic() - started
+
+
+def migration_head() -> str:
+    return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def snapshot(env, quick: bool) -> Path:
+    """Stop MariaDB cleanly, copy its datadir to the cache (replacing an older snapshot
+    of this version and size), start it again."""
+    with env.app.app_context():
+        head = migration_head()
+    target = cache_dir(quick)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f"{target.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir()
+    env.halt_database()
+    try:
+        _copy(env.data_dir / "data", building / "data")
+    finally:
+        env.serve_database()
+    (building / "migration").write_text(head + "\n")
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    building.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def build(env, quick: bool) -> list[str]:
+    """Every step of STEPS in order; what each loaded and how long it took."""
+    parts = []
+    with env.app.app_context():
+        for what, function in STEPS:
+            started = time.monotonic()
+            with step(f"data set: {what}"):
+                rows = function(env.settings, quick)
+            parts.append(f"{what}: {rows:,} rows in {time.monotonic() - started:.0f} s")
+        db.session.commit()
+        db.engine.dispose()  # no connection left open across the snapshot
+    return parts
+
+
+def prepare(env, quick: bool, restored_s: float | None) -> str:
+    """Build and cache the data set, or finish a restored one; the line saying which."""
+    label = f"{'quick' if quick else 'full'} data set v{DATASET_VERSION}"
+    cached = cache_dir(quick)
+    if restored_s is None:
+        started = time.monotonic()
+        parts = build(env, quick)
+        built_s = time.monotonic() - started
+        with step(f"caching the data set in {cached}"):
+            started = time.monotonic()
+            snapshot(env, quick)
+            cached_s = time.monotonic() - started
+        line = (f"{label}: built in {built_s / 60:.1f} min ({'; '.join(parts)}); "
+                f"cached in {cached_s:.0f} s at {cached} ({_size_gb(cached):.1f} GB)")
+    else:
+        line = f"{label}: restored from the cache {cached} in {restored_s:.0f} s"
+        with env.app.app_context():
+            moved = migration_head() != (cached / "migration").read_text().strip()
+            db.engine.dispose()
+        if moved:
+            with step("newer migrations ran on the cached data set: caching it again"):
+                started = time.monotonic()
+                snapshot(env, quick)
+            line += f", migrated and cached again in {time.monotonic() - started:.0f} s"
+    with env.app.app_context():
+        for hook in AFTER_LOAD:
+            hook(env.settings, quick)
+        db.session.commit()
+    say(line)
+    return line
+
+
+def main(argv=None) -> None:
+    """`python -m bench.dataset [--quick] [--rebuild]`: build and cache the data set (or
+    check the cached one) without running the scenarios."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--quick", action="store_true", help="the smaller data set")
+    parser.add_argument("--rebuild", action="store_true", help="drop the cached one first")
+    args = parser.parse_args(argv)
+    if args.rebuild:
+        shutil.rmtree(cache_dir(args.quick), ignore_errors=True)
+    env = BenchEnv()
+    restored_s = restore(env.data_dir, args.quick)
+    with env:
+        print(prepare(env, args.quick, restored_s))
+
+
+if __name__ == "__main__":
+    main()
