@@ -135,7 +135,7 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     unions = load_city_tree(grassroots)
     loaded = city_members()
     if loaded >= members:
-        _figures_counted(rebuild_anyway=False)
+        figures_counted(rebuild_anyway=False)
         return loaded
     first_user_id, first_application_id = _next_id(User), _next_id(JoinApplication)
     jobs = [(range(start, min(members, start + MEMBER_CHUNK)), first_user_id - loaded,
@@ -147,13 +147,15 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     else:
         in_processes(settings, load_city_member_chunk, jobs)
     db.session.commit()
-    _figures_counted(rebuild_anyway=True)
+    figures_counted(rebuild_anyway=True)
     return city_members()
 
 
-def _figures_counted(rebuild_anyway: bool) -> None:
+def figures_counted(settings: dict | None = None, quick: bool = False,
+                    rebuild_anyway: bool = True) -> None:
     """The staff figures counted again after a bulk load (which goes around the app), or
-    when they never were in this database."""
+    when they never were in this database. Also the data set's AFTER_LOAD hook
+    (`rebuild_anyway`: whether its steps added rows)."""
     state = db.session.get(FigureState, STATE)
     db.session.commit()
     if rebuild_anyway or state is None or state.rebuilt_at is None:

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, table, text
 
 from bench.applicants import load_past_applications
-from bench.city import GRASSROOTS, MEMBERS, load_city
+from bench.city import GRASSROOTS, MEMBERS, figures_counted, load_city
 from bench.data import ensure_orgs
 from bench.enterprises import ENTERPRISES, load_enterprises
 from bench.env import KEYS, BenchEnv
@@ -98,9 +98,10 @@ STEPS: list[tuple[str, Callable[[dict, bool], int]]] = [
     # The national stations: ("the national stations", bench.national.load_national_stations),
 ]
 
-# Run after every load or restore, in an app context: function(settings, quick). For
-# figures the service keeps derived from the rows (counts, caches) that must match them.
-AFTER_LOAD: list[Callable[[dict, bool], None]] = []
+# Run after the steps, on every build or restore, in an app context, before the snapshot:
+# function(settings, quick, added: whether a step added rows). For what the service keeps
+# derived from the rows (counts, caches), which must match them.
+AFTER_LOAD: list[Callable[[dict, bool, bool], None]] = [figures_counted]
 
 
 def cache_root() -> Path:
@@ -162,48 +163,56 @@ def snapshot(env, quick: bool) -> Path:
     return target
 
 
-def build(env, quick: bool) -> list[str]:
-    """Every step of STEPS in order; what each loaded and how long it took."""
+def _rows() -> dict[str, int]:
+    """Rows of the tables the steps fill (InnoDB's estimates are not enough: exact)."""
+    return {name: db.session.scalar(select(func.count()).select_from(table(name)))
+            for name in ("members", "join_applications", "refund_applications", "stations")}
+
+
+def load(env, quick: bool) -> tuple[list[str], bool]:
+    """Every step of STEPS in order, each topping up what is missing, then AFTER_LOAD;
+    what each step loaded and how long it took, and whether any row was added."""
     parts = []
     with env.app.app_context():
+        before = _rows()
         for what, function in STEPS:
             started = time.monotonic()
             with step(f"data set: {what}"):
                 rows = function(env.settings, quick)
             parts.append(f"{what}: {rows:,} rows in {time.monotonic() - started:.0f} s")
         db.session.commit()
+        added = _rows() != before
+        for hook in AFTER_LOAD:
+            hook(env.settings, quick, added)
+        db.session.commit()
         db.engine.dispose()  # no connection left open across the snapshot
-    return parts
+    return parts, added
 
 
 def prepare(env, quick: bool, restored_s: float | None) -> str:
-    """Build and cache the data set, or finish a restored one; the line saying which."""
+    """Build and cache the data set, or top up a restored one (a step added since it was
+    cached, newer migrations): cached again when either changed it; the line saying which."""
     label = f"{'quick' if quick else 'full'} data set v{DATASET_VERSION}"
     cached = cache_dir(quick)
+    started = time.monotonic()
+    parts, added = load(env, quick)
+    loaded_s = time.monotonic() - started
     if restored_s is None:
-        started = time.monotonic()
-        parts = build(env, quick)
-        built_s = time.monotonic() - started
-        with step(f"caching the data set in {cached}"):
-            started = time.monotonic()
-            snapshot(env, quick)
-            cached_s = time.monotonic() - started
-        line = (f"{label}: built in {built_s / 60:.1f} min ({'; '.join(parts)}); "
-                f"cached in {cached_s:.0f} s at {cached} ({_size_gb(cached):.1f} GB)")
+        line = f"{label}: built in {loaded_s / 60:.1f} min ({'; '.join(parts)})"
     else:
         line = f"{label}: restored from the cache {cached} in {restored_s:.0f} s"
+        if added:
+            line += f", topped up in {loaded_s:.0f} s ({'; '.join(parts)})"
         with env.app.app_context():
             moved = migration_head() != (cached / "migration").read_text().strip()
             db.engine.dispose()
         if moved:
-            with step("newer migrations ran on the cached data set: caching it again"):
-                started = time.monotonic()
-                snapshot(env, quick)
-            line += f", migrated and cached again in {time.monotonic() - started:.0f} s"
-    with env.app.app_context():
-        for hook in AFTER_LOAD:
-            hook(env.settings, quick)
-        db.session.commit()
+            line += ", newer migrations run on it"
+    if restored_s is None or added or moved:
+        with step(f"caching the data set in {cached}"):
+            started = time.monotonic()
+            snapshot(env, quick)
+        line += f"; cached in {time.monotonic() - started:.0f} s ({_size_gb(cached):.1f} GB)"
     say(line)
     return line
 

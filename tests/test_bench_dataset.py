@@ -1,12 +1,16 @@
 """The benchmark data set's cache: built once and copied while the server is stopped, given
 back clean to every later run whatever that run changed, and taken again when newer
-migrations ran on top."""
+migrations or a step added since changed it."""
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bench import dataset
+from service.demo.stations import generate_stations, insert_stations
+from service.extensions import db
+from service.models.orgs import Org
 
 
 class Env:
@@ -29,14 +33,17 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("BENCH_CACHE", str(tmp_path / "cache"))
     loaded, after = [], []
 
-    def load(settings, quick):
+    def load(settings, quick):  # tops up: the rows of a database that has none yet
         loaded.append((settings["NAME"], quick))
-        (tmp_path / "first" / "data").mkdir(parents=True)
-        (tmp_path / "first" / "data" / "rows").write_text("the data set")
+        rows = tmp_path / "first" / "data" / "rows"
+        if not rows.exists():
+            rows.parent.mkdir(parents=True)
+            rows.write_text("the data set")
         return 3
 
     monkeypatch.setattr(dataset, "STEPS", [("rows", load)])
-    monkeypatch.setattr(dataset, "AFTER_LOAD", [lambda settings, quick: after.append(quick)])
+    monkeypatch.setattr(dataset, "AFTER_LOAD",
+                        [lambda settings, quick, added: after.append((quick, added))])
     return loaded, after
 
 
@@ -50,7 +57,7 @@ def test_a_built_data_set_is_cached_and_later_runs_get_it_back_clean(app, tmp_pa
     first = Env(app, tmp_path / "first")
     assert dataset.restore(first.data_dir, quick=True) is None  # nothing cached yet
     line = dataset.prepare(first, True, None)
-    assert loaded == [("settings", True)] and after == [True]
+    assert loaded == [("settings", True)] and after == [(True, False)]
     assert first.events == ["halt", "serve"]  # copied while the server was down
     assert "built" in line and "3 rows" in line
     cached = dataset.cache_dir(True)
@@ -64,8 +71,9 @@ def test_a_built_data_set_is_cached_and_later_runs_get_it_back_clean(app, tmp_pa
     assert dataset.restore(second.data_dir, quick=True) is not None
     assert (second.data_dir / "data" / "rows").read_text() == "the data set"
     line = dataset.prepare(second, True, 1.0)
-    assert "restored" in line and loaded == [("settings", True)]  # nothing loaded again
-    assert second.events == [] and after == [True, True]
+    # The steps look again and find nothing missing: not cached again.
+    assert "restored" in line and "topped up" not in line and len(loaded) == 2
+    assert second.events == [] and after == [(True, False), (True, False)]
     assert dataset.restore(tmp_path / "third", quick=False) is None  # the other size
 
 
@@ -77,7 +85,25 @@ def test_a_restored_data_set_is_cached_again_once_newer_migrations_ran(app, tmp_
     dataset.restore(second.data_dir, quick=True)
     (second.data_dir / "data" / "rows").write_text("the data set, migrated")
     line = dataset.prepare(second, True, 1.0)
-    assert second.events == ["halt", "serve"] and "cached again" in line
+    assert second.events == ["halt", "serve"] and "newer migrations" in line
     assert (cached / "migration").read_text().strip() == head(app)
     assert (cached / "data" / "rows").read_text() == "the data set, migrated"
     assert [p.name for p in cached.parent.iterdir()] == [cached.name]  # no leftovers
+
+
+def test_a_step_added_since_tops_up_the_restored_data_set_and_it_is_cached_again(
+        app, demo_orgs, tmp_path, cache, monkeypatch):
+    loaded, after = cache
+    dataset.prepare(Env(app, tmp_path / "first"), True, None)
+
+    def stations(settings, quick):  # run inside the app's context, as every step is
+        org_ids = dict(db.session.execute(select(Org.code, Org.id)).all())
+        return insert_stations(generate_stations(5, 1, org_ids=org_ids, code_prefix="TOPPED"),
+                               batch=5)
+
+    monkeypatch.setattr(dataset, "STEPS", [*dataset.STEPS, ("stations", stations)])
+    second = Env(app, tmp_path / "second")
+    dataset.restore(second.data_dir, quick=True)
+    line = dataset.prepare(second, True, 1.0)
+    assert "topped up" in line and "stations: 5 rows" in line
+    assert second.events == ["halt", "serve"] and after[-1] == (True, True)
