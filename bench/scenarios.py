@@ -8,6 +8,7 @@ import requests
 from bench.data import ensure_orgs, load_refund_applications
 from bench.env import BenchEnv, peak_rss_kib, reset_peak_rss
 from bench.nearby import nearby_search
+from bench.peak import peak_hour_mix
 from bench.people import load_members
 from bench.progress import step
 from bench.report import Row
@@ -83,4 +84,5 @@ def member_export(env, baseline, *, quick, seconds):
                           path="/api/v1/admin/members/export", token=token, seconds=seconds)
 
 
-ALL = [refund_ledger_export, collective_signup, member_export, nearby_search, staff_lists]
+ALL = [refund_ledger_export, collective_signup, member_export, nearby_search, staff_lists,
+       peak_hour_mix]
