@@ -6,6 +6,7 @@ from bench.dashboard import dashboard_figures
 from bench.env import BenchEnv
 from bench.exports import exports
 from bench.nearby import nearby_search
+from bench.peak import peak_hour_mix
 from bench.signup import collective_signup
 from bench.staff_lists import staff_lists
 from service.demo import DEMO_PASSWORD
@@ -18,4 +19,5 @@ def staff_token(env: BenchEnv, username: str) -> str:
     return answer.json()["token"]
 
 
-ALL = [collective_signup, nearby_search, staff_lists, dashboard_figures, exports]
+ALL = [collective_signup, nearby_search, staff_lists, dashboard_figures, exports,
+       peak_hour_mix]

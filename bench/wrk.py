@@ -64,8 +64,9 @@ def run_wrk(url: str, script: str, *, seconds: int = 10, connections: int = 64,
 
 
 def replay(url: str, replay_file: Path, *, connections: int = 64, threads: int = 2,
-           max_seconds: int = 300, timeout_s: int = 20) -> WrkResult:
-    """Send every line of `replay_file` once (lua/replay.lua); stop wrk when all are answered.
+           max_seconds: int = 300, timeout_s: int = 20, script: str = "replay.lua") -> WrkResult:
+    """Send every line of `replay_file` once (lua/replay.lua, or `script` that keeps its
+    conventions, as lua/journey.lua does); stop wrk when all are answered.
 
     wrk itself runs for its whole duration, so each thread leaves a file when its share is
     answered, and wrk is interrupted (it then reports as usual) once every thread has.
@@ -77,7 +78,7 @@ def replay(url: str, replay_file: Path, *, connections: int = 64, threads: int =
                "REPLAY_DONE": str(Path(done_dir) / "thread"), "REPLAY_GRACE": str(timeout_s + 5)}
         started_ns = time.time_ns()
         process = subprocess.Popen(
-            _command(url, "replay.lua", max_seconds, connections, threads, timeout_s, None),
+            _command(url, script, max_seconds, connections, threads, timeout_s, None),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         while process.poll() is None and len(os.listdir(done_dir)) < threads:
             time.sleep(0.1)

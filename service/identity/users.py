@@ -26,19 +26,20 @@ def sign_in(code: str, scene: str | None = None) -> User:
     except InvalidCode:
         abort(401, "wechat_code_invalid", "微信登录凭证无效或已过期，请重新登录")
     count_wechat_account_login(session["openid"])
-    user = _user_for_openid(session["openid"], session.get("unionid"))
-    user.last_login_at = clock.now()
+    now = clock.now()
+    user = _user_for_openid(session["openid"], session.get("unionid"), now)
+    user.last_login_at = now  # a new user is inserted with it: no second write
     db.session.flush()
     count_login_from_scene(user, scene)
     return user
 
 
-def _user_for_openid(openid: str, unionid: str | None) -> User:
+def _user_for_openid(openid: str, unionid: str | None, now) -> User:
     user = db.session.scalar(select(User).where(User.openid == openid))
     if user is None:
         try:
             with db.session.begin_nested():
-                user = User(openid=openid, unionid=unionid)
+                user = User(openid=openid, unionid=unionid, last_login_at=now)
                 db.session.add(user)
         except IntegrityError:  # the same user logging in twice at once
             user = db.session.scalar(select(User).where(User.openid == openid))
