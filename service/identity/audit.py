@@ -1,14 +1,14 @@
 """Write the audit log from inside a request: who, when, what, from where, why."""
 
 from flask import g
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from service.core.database import newest_first
 from service.core.proxies import client_address
 from service.extensions import db
 from service.identity.auth import scope_org_ids
 from service.models.audit import AuditEntry
-from service.models.orgs import is_broad
+from service.models.orgs import covers_every_org, is_broad
 
 
 def record(action: str, *, object_type: str | None = None, object_id=None,
@@ -37,9 +37,12 @@ def entries_in_scope(admin, filters: dict):
 
     The caller's subtree; the root also sees the entries tied to no org.
     """
-    visible = AuditEntry.org_id.in_(scope_org_ids(admin))
-    if admin.org.parent_id is None:
-        visible = or_(visible, AuditEntry.org_id.is_(None))
+    if covers_every_org(admin.org):
+        visible = true()  # every entry: the org-less ones and every org's
+    else:
+        visible = AuditEntry.org_id.in_(scope_org_ids(admin))
+        if admin.org.parent_id is None:
+            visible = or_(visible, AuditEntry.org_id.is_(None))
     narrowed = any(name in filters for name in ("action", "object_type", "object_id",
                                                  "since", "until"))
     query = newest_first(select(AuditEntry).where(visible), AuditEntry,

@@ -8,10 +8,10 @@ from sqlalchemy.orm import selectinload
 from service.core import clock
 from service.core.database import newest_first
 from service.core.pii import blind_match
-from service.identity.auth import current_admin, get_scoped, scope_org_ids
+from service.identity.auth import current_admin, get_scoped
 from service.identity.lookups import exact_lookup, record_lookup
 from service.models.members import Member
-from service.models.orgs import Org, is_broad, subtree_ids
+from service.models.orgs import Org, in_subtree, is_broad
 
 # A member number as cards show it (service/joining/membership.py), whole or its start.
 MEMBER_NO = re.compile(r"\d{6}-\d{4}(-\d{1,8})?")
@@ -20,12 +20,11 @@ PHONE_TAIL = re.compile(r"\d{4}")
 
 def in_org_filter(query: Select, model, org_id: int | None) -> Select:
     """Rows of the caller's subtree, or of the subtree of `org_id` (404 outside scope)."""
-    if org_id is None:
-        return query.where(model.org_id.in_(scope_org_ids()))
-    return query.where(model.org_id.in_(subtree_ids(get_scoped(Org, org_id))))
+    root = current_admin().org if org_id is None else get_scoped(Org, org_id)
+    return query.where(in_subtree(model.org_id, root))
 
 
-def _most_rows_pass(args: dict, *selective: str) -> bool:
+def most_rows_pass(args: dict, *selective: str) -> bool:
     """Whether the list's filters let most rows of a broad scope through: no search, none
     of the `selective` filters, and a scope of many orgs (the page is read by primary key,
     see core.database.newest_first)."""
@@ -70,7 +69,7 @@ def member_query(args: dict, query: Select | None = None) -> Select:
     (whole, or its first part: district-year) or a phone's last four digits."""
     if query is None:
         query = newest_first(select(Member).options(selectinload(Member.org)), Member,
-                             by_primary_key=_most_rows_pass(args, "since", "until", "status"))
+                             by_primary_key=most_rows_pass(args, "since", "until", "status"))
     if args.get("status"):
         query = query.where(Member.status == args["status"])
     q = (args.get("q") or "").strip()
@@ -86,8 +85,12 @@ def member_query(args: dict, query: Select | None = None) -> Select:
 
 def deadline_order(query, model, open_statuses, overdue: bool | None = None):
     """Oldest due date first (items without one last), then by id; `overdue` narrows to
-    the open items past their due date (True) or the others (False)."""
+    the open items past their due date (True) or the others (False). A model with a
+    `due_unset` column (1 without a due date) is ordered by it, so an index holds the order."""
     if overdue is not None:
         late = (model.status.in_(open_statuses) & (model.due_on < clock.today_shanghai()))
         query = query.where(late if overdue else ~late | model.due_on.is_(None))
-    return query.order_by(case((model.due_on.is_(None), 1), else_=0), model.due_on, model.id)
+    unset = getattr(model, "due_unset", None)
+    if unset is None:
+        unset = case((model.due_on.is_(None), 1), else_=0)
+    return query.order_by(unset, model.due_on, model.id)

@@ -2,7 +2,17 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, event
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Computed,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core import clock
@@ -66,6 +76,9 @@ class JoinApplication(PersonDetails, db.Model):
         Index("ix_join_applications_org_status", "org_id", "status"),
         Index("ix_join_applications_code_status", "join_code_id", "status"),
         Index("ix_join_applications_user_status", "user_id", "status"),
+        # The queue's order (service/joining/roster.py deadline_order), read in order.
+        Index("ix_join_applications_due_order", "due_unset", "due_on", "id"),
+        Index("ix_join_applications_status_due_order", "status", "due_unset", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,6 +97,9 @@ class JoinApplication(PersonDetails, db.Model):
     # When the applicant may expect an answer (working days, service/core/workdays.py).
     due_on: Mapped[date | None] = mapped_column(Date)
     due_on_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 1 without a due date: those come last in the queue, and an index can hold the order.
+    due_unset: Mapped[int] = mapped_column(Integer, Computed(
+        "CASE WHEN due_on IS NULL THEN 1 ELSE 0 END", persisted=False))
     # The privacy notice version the applicant accepted (service/joining/privacy.py).
     consent_version: Mapped[str | None] = mapped_column(String(16))
     # When its personal data was removed (erasure or the retention purge); counts stay.
@@ -111,6 +127,9 @@ class Member(PersonDetails, db.Model):
         Index("ix_members_org_status", "org_id", "status"),
         Index("ix_members_org_joined", "org_id", "joined_at"),
         Index("ix_members_org_occupation", "org_id", "occupation"),
+        # A search or filter counted from the index alone, the member's org in it.
+        Index("ix_members_name_org", "name", "org_id"),
+        Index("ix_members_occupation_org", "occupation", "org_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -14,9 +14,9 @@ from service.domain.masking import mask_bank_account
 from service.domain.sme import SIZE_CLASS_LABELS
 from service.extensions import db
 from service.identity import audit
-from service.identity.auth import scope_org_ids
+from service.identity.auth import current_admin, scope_org_ids
 from service.models.accounts import Admin
-from service.models.orgs import Org
+from service.models.orgs import Org, in_subtree
 from service.models.refund_applications import RefundApplication
 from service.models.refunds import Enterprise
 from service.refunds.workflow import STATUS_LABELS
@@ -30,8 +30,9 @@ FILTERS = ("status", "year", "district_code", "size_class")
 
 def filtered(query, args: dict, scope=None):
     """`query` over applications limited to the caller's scope, declared ones and `args`."""
-    scope = scope_org_ids() if scope is None else scope
-    query = query.where(RefundApplication.org_id.in_(scope),
+    in_scope = (in_subtree(RefundApplication.org_id, current_admin().org) if scope is None
+                else RefundApplication.org_id.in_(scope))
+    query = query.where(in_scope,
                         RefundApplication.status != "draft")
     for name in FILTERS:
         if args.get(name) is not None:
