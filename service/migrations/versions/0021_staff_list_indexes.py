@@ -2,14 +2,14 @@
 searches answered from an index
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
