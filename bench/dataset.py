@@ -1,13 +1,15 @@
 """The city-sized data set, built once and kept between runs.
 
 `restore(data_dir, quick)` copies a cached MariaDB data directory into place before the
-server starts; `prepare(env, quick)` then either builds the data set (every step of STEPS,
-timed) and caches it, or, restored, takes the snapshot again when newer migrations ran on
-top. Either way the AFTER_LOAD hooks run last. The scenarios read this data set; what they
+server starts; `prepare(env, quick)` then runs every step of STEPS (timed), each loading
+what the database at hand lacks: everything on a first build, nothing on a restored copy
+but for a step added since. The AFTER_LOAD hooks run last. The result is cached whenever
+it was built, topped up or migrated further. The scenarios read this data set; what they
 change (sign-ups add rows) is gone the next run, which starts from the clean copy.
 
 The cache lives in $BENCH_CACHE (default ~/.cache/union-bench), one folder per
-DATASET_VERSION and size: bump DATASET_VERSION whenever a step loads other rows.
+DATASET_VERSION and size: bump DATASET_VERSION when a step loads other rows than before
+(a step that is new only tops up the cached copy).
 """
 
 import argparse
@@ -88,8 +90,8 @@ def _enterprises(settings: dict, quick: bool) -> int:
 
 
 # The loaders, in order: (what, function(settings, quick) -> rows loaded). Inside an app
-# context; `settings` start worker processes (bench/parallel.py). A step added or changed
-# bumps DATASET_VERSION, so no run restores a cache built without it.
+# context; `settings` start worker processes (bench/parallel.py). Each loads only what is
+# missing; one that now loads other rows bumps DATASET_VERSION.
 STEPS: list[tuple[str, Callable[[dict, bool], int]]] = [
     ("the demo orgs and staff", lambda settings, quick: ensure_orgs() or 0),
     ("the city tree and its members", _city),
