@@ -13,6 +13,7 @@ from bench.progress import step
 from bench.report import Row
 from bench.signup import collective_signup
 from bench.staff_lists import staff_lists
+from bench.station_import import station_import
 from bench.wrk import WrkResult, run_wrk
 from service.demo import DEMO_PASSWORD
 
@@ -83,4 +84,5 @@ def member_export(env, baseline, *, quick, seconds):
                           path="/api/v1/admin/members/export", token=token, seconds=seconds)
 
 
-ALL = [refund_ledger_export, collective_signup, member_export, nearby_search, staff_lists]
+ALL = [refund_ledger_export, collective_signup, member_export, nearby_search, staff_lists,
+       station_import]
