@@ -32,7 +32,12 @@ KEYS = {"SECRET_KEY": "bench-secret-key", "DATA_KEY": _key("bench data key"),
 
 # Settings the benchmarks run with that production would not: name, value, why. Each one
 # is listed in BENCHMARKS.md; everything else is the deploy's own.
-CHANGED_SETTINGS: list[tuple[str, str, str]] = []
+CHANGED_SETTINGS: list[tuple[str, str, str]] = [
+    ("STATION_IMPORT_BUDGET_SECONDS", "100",
+     "the shared benchmark machine gives a 10,000-row ledger import a fraction of two cores, "
+     "past the 20 s budget that refuses a file whole; the station import scenario reports "
+     "each file's time against the 20 s instead"),
+]
 
 
 class BenchEnv:
@@ -66,7 +71,7 @@ class BenchEnv:
         """Start gunicorn (workers from the CPU count, as deployed); returns its base URL."""
         env = {"DATABASE_URL": self.database_url, "WECHAT_API_BASE": self.fake.base_url,
                "SERVICE_ENV": "development", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0",
-               **KEYS}
+               **KEYS, **{name: value for name, value, _ in CHANGED_SETTINGS}}
         self.server = self.stack.enter_context(
             Gunicorn(env, workers=multiprocessing.cpu_count() * 2 + 1))
         requests.get(self.server.url + "/readyz", timeout=10).raise_for_status()
