@@ -44,19 +44,22 @@ DEPLOY_BUDGET_S = 20  # STATION_IMPORT_BUDGET_SECONDS as deployed (raised for th
 NOTE = """- **station import**: the national stations (`bench/national.py`: 186,100 over every
   province by urban population, clustered on prefecture-level cities and their county towns,
   Zhengzhou's own 900 denser; 20,000 with `--quick`) are loaded in bulk and read by every
-  worker; then `city_admin` sends 19 ledger files of 10,000 rows (2 with `--quick`) to
-  `POST /api/v1/admin/stations/import` one after another, each a province or two: 8,500
-  stations with new hours or services, 500 closed, 1,000 new. Meanwhile wrk alternates
-  /healthz and nearby search from central Zhengzhou, 3 s rounds (as **nearby search**
-  does), and the row's ratio is that of the means of those rounds ("while they catch up");
-  after the last file the benchmark waits until the workers use under 5% of a core for 3 s
-  (the time from the last answer to the end of that window is in the checks), then measures
-  three rounds again ("after"). Per-file import times are the requests' own, first and
-  last, so a table growing by 1,000 stations a file shows whether an import costs more
-  with the table's size; the tiles each file touched are counted from the revision log.
-  Checks: every file answered 200 with its rows created or updated and no error, the closed
-  and new stations are in the database as sent, a new station of the last file is found
-  by nearby search at its place and a closed one is not.
+  worker; then `city_admin` sends 19 ledger files of 10,000 rows (2 with `--quick`) to `POST
+  /api/v1/admin/stations/import` one after another, each a province or two: 8,500 stations
+  with new hours or services, 500 closed, 1,000 new. Meanwhile wrk alternates /healthz and
+  nearby search from central Zhengzhou, 3 s rounds (as **nearby search** does); the ratio of
+  their means is the "while they catch up" figure. After the last file the benchmark waits
+  until the workers use under 5% of a core for 3 s (the time from the last answer to the end
+  of that window is in the checks), then measures three rounds again: the row's rate, ratio
+  and percentiles are those ("after"). Per-file import times are the requests' own, first
+  and last, so a table growing by 1,000 stations a file shows whether an import costs more
+  with the table's size; the tiles each file touched are counted from the revision log. The
+  run raises `STATION_IMPORT_BUDGET_SECONDS` to 100 (bench/env.py CHANGED_SETTINGS) so that
+  a file slowed by the shared machine is timed rather than refused; each file's time is held
+  against the deploy's 20 s as a target of its own. Checks: every file answered 200 with its
+  rows created or updated and no error, the closed and new stations are in the database as
+  sent, a new station of the last file is found by nearby search at its place and a closed
+  one is not.
 """
 
 

@@ -1,6 +1,7 @@
-"""After a change the station index reads again the tiles it touched, 16 per statement, with
-work proportional to those tiles: a country-wide import (one tile per station) must not
-cost the workers minutes of sorting. Counted, not timed: every operation on a tile key."""
+"""After a change the station index reads again the tiles it touched (16 unknown or dense
+ones per statement, a few hundred sparse ones), with work proportional to those tiles: a
+country-wide import (one tile per station) must not cost the workers minutes of sorting.
+Counted, not timed: every operation on a tile key, and the statements."""
 
 import math
 
