@@ -88,9 +88,10 @@ def _ratio(healthz, nearby) -> tuple[float, str]:
     if not healthz:
         return 0.0, "no round"
     ratio = combined(nearby).requests_per_s / combined(healthz).requests_per_s
-    each = ", ".join(f"{n.requests_per_s / h.requests_per_s:.2f}"
-                     for h, n in zip(healthz, nearby, strict=True))
-    return ratio, each
+    each = [n.requests_per_s / h.requests_per_s for h, n in zip(healthz, nearby, strict=True)]
+    return ratio, (", ".join(f"{r:.2f}" for r in each) if len(each) <= 5 else
+                   f"{len(each)} rounds, {min(each):.2f}-{max(each):.2f}, median "
+                   f"{statistics.median(each):.2f}")
 
 
 class Operator(threading.Thread):
@@ -205,7 +206,7 @@ def station_import(env, baseline, *, quick, seconds):
               f"{want_new:,} in the database ({count:,} stations now); a new station on the "
               f"map: {new_seen}, a closed one gone: {not closed_seen}; workers idle "
               f"{idle_s:.0f} s after the last answer, {catch_up_cpu:.1f} CPU-s meanwhile; "
-              f"nearby/healthz while importing {ratio_during:.2f} (rounds {each_during}), "
+              f"nearby/healthz while importing {ratio_during:.2f} ({each_during}), "
               f"after {ratio_after:.2f} (rounds {each_after}); {filled}/10 samples non-empty, "
               f"{ordered}/10 sorted")
     targets = [
