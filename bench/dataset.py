@@ -29,6 +29,7 @@ from bench.city import GRASSROOTS, MEMBERS, figures_counted, load_city
 from bench.data import ensure_orgs
 from bench.enterprises import ENTERPRISES, load_enterprises
 from bench.env import KEYS, BenchEnv
+from bench.national import load_national_stations
 from bench.progress import say, step
 from service.extensions import db
 from service.identity.labels import public_name
@@ -97,7 +98,7 @@ STEPS: list[tuple[str, Callable[[dict, bool], int]]] = [
     ("the city tree and its members", _city),
     ("past join applications of non-members", _applications),
     ("enterprises and five years of refund applications", _enterprises),
-    # The national stations: ("the national stations", bench.national.load_national_stations),
+    ("the national stations", load_national_stations),
 ]
 
 # Run after the steps, on every build or restore, in an app context, before the snapshot:

@@ -44,6 +44,10 @@ CHANGED_SETTINGS: list[tuple[str, str, str]] = [
     ("WECHAT_LOGIN_ADDRESS_LIMIT", "30000 per minute",
      "the collective sign-up's 20,000 riders log in from one hall's Wi-Fi, one address, within "
      "a few minutes (deploy/SCALING.md: raise it for such an event)"),
+    ("STATION_IMPORT_BUDGET_SECONDS", "100",
+     "the shared benchmark machine gives a 10,000-row ledger import a fraction of two cores, "
+     "past the 20 s budget that refuses a file whole; the station import scenario reports "
+     "each file's time against the 20 s instead"),
 ]
 
 

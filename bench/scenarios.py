@@ -9,6 +9,7 @@ from bench.nearby import nearby_search
 from bench.peak import peak_hour_mix
 from bench.signup import collective_signup
 from bench.staff_lists import staff_lists
+from bench.station_import import station_import
 from service.demo import DEMO_PASSWORD
 
 
@@ -19,5 +20,5 @@ def staff_token(env: BenchEnv, username: str) -> str:
     return answer.json()["token"]
 
 
-ALL = [collective_signup, nearby_search, staff_lists, dashboard_figures, exports,
-       peak_hour_mix]
+ALL = [collective_signup, station_import, nearby_search, staff_lists, dashboard_figures,
+       exports, peak_hour_mix]

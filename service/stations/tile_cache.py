@@ -18,8 +18,14 @@ from service.domain.geo import TILE_COLUMNS, tile_key
 from service.models import revisions
 from service.models.stations import Station
 from service.stations.item_json import entry_json, hours_text_json
-from service.stations.tile_sql import band_query, tile_lines_query, tiles_query
+from service.stations.tile_sql import band_query, tile_lines_query, tiles_statement
 from service.stations.tiles import Entry, Schedule, Tile
+
+# A catch-up statement reads unread tiles until it expects about BATCH_STATIONS stations (a
+# tile weighs the stations it held before the change; one never read, UNKNOWN_WEIGHT) or
+# holds BATCH_TILES tiles: 16 dense tiles, or a few hundred sparse ones of country-wide data,
+# so searches wait for the lock about as long either way.
+BATCH_STATIONS, BATCH_TILES, UNKNOWN_WEIGHT = 1024, 256, 64
 
 
 class StaleIndex(Exception):
@@ -43,6 +49,7 @@ class TileCache:
         # read meanwhile are skipped when reached (see _next_unread), never searched for.
         self._unread_order: list[int] = []
         self._unread_next = 0
+        self._weights: dict[int, int] = {}  # of unread tiles: stations expected in them
         self.schedules: list[Schedule] = []
         self._schedule_numbers: dict[str, int] = {}  # by the hours' JSON text
         self._kinds: dict[str, str] = {}  # one string per kind, not one per station
@@ -65,6 +72,10 @@ class TileCache:
             after._rows_read = set(self._rows_read)
             after.complete = self.complete
             after.unread = self.unread | changed
+            after._weights = {key: weight for key, weight in self._weights.items()
+                              if key in self.unread}  # about as many as unread
+            after._weights.update({key: self._weights.get(key) or self._weight(key)
+                                   for key in changed})
             order = self._unread_order[self._unread_next:]
             order += sorted(changed)
             order.sort()  # two sorted runs: one merge
@@ -74,28 +85,41 @@ class TileCache:
             after._kinds = dict(self._kinds)
         return after
 
-    def read_unread(self, keep_going=lambda: True, tiles: int = 16) -> None:
-        """Read the tiles changed since the index this one came from, `tiles` per statement
-        and transaction (searches wait for the lock one statement at most), while
-        `keep_going()`; raises StaleIndex when the stations changed meanwhile."""
+    def _weight(self, key: int) -> int:
+        """The stations a tile held before a change: what reading it again will cost."""
+        if key not in self.tiles:
+            return UNKNOWN_WEIGHT
+        tile = self.tiles[key]
+        return max(1, tile.count) if tile else 1
+
+    def read_unread(self, keep_going=lambda: True, tiles: int = BATCH_TILES,
+                    stations: int = BATCH_STATIONS) -> None:
+        """Read the tiles changed since the index this one came from, at most `tiles` and
+        about `stations` per statement and transaction (searches wait for the lock one
+        statement at most), while `keep_going()`; raises StaleIndex when the stations
+        changed meanwhile."""
         while self.unread and keep_going():
-            self.tiles_for([divmod(key, TILE_COLUMNS) for key in self._next_unread(tiles)])
+            keys = self._next_unread(tiles, stations)
+            self.tiles_for([divmod(key, TILE_COLUMNS) for key in keys])
             replica_session().rollback()
 
-    def _next_unread(self, count: int) -> list[int]:
-        """The first `count` unread tiles in (row, col) order, adjacent ones together: the
-        order's entries from `_unread_next` on that are still unread. They stay there
-        until read (a read that fails leaves them to the next round), so each entry is
-        looked at about twice in all, however many rounds the catch-up takes."""
+    def _next_unread(self, count: int, stations: int) -> list[int]:
+        """The first unread tiles in (row, col) order, adjacent ones together, `count` at
+        most and as many as weigh under `stations` (one at least): the order's entries
+        from `_unread_next` on that are still unread. They stay there until read (a read
+        that fails leaves them to the next round), so each entry is looked at about twice
+        in all, however many rounds the catch-up takes."""
         order, unread, at = self._unread_order, self.unread, self._unread_next
         while at < len(order) and order[at] not in unread:
             at += 1
         self._unread_next = at  # the ones before were read
         found: list[int] = []
-        while at < len(order) and len(found) < count:
+        weights, weight = self._weights, 0
+        while at < len(order) and len(found) < count and weight < stations:
             key = order[at]
             if key in unread and (not found or key != found[-1]):  # a tile changed twice
                 found.append(key)
+                weight += weights.get(key, UNKNOWN_WEIGHT)
             at += 1
         return found
 
@@ -106,7 +130,7 @@ class TileCache:
             with self._lock:
                 missing = [pair for pair in missing if self._lacks(pair)]
                 if missing:
-                    self._read(tiles_query(missing), missing)
+                    self._read(*tiles_statement(missing), missing)
         return self.tiles
 
     def _lacks(self, pair: tuple[int, int]) -> bool:
@@ -130,20 +154,22 @@ class TileCache:
             rows = range(first, min(first + band_rows, bounds[1] + 1))
             with self._lock:
                 if not self._rows_read.issuperset(rows):
-                    self._read(band_query(rows[0], rows[-1]), [], rows)
+                    self._read(band_query(rows[0], rows[-1]), {}, [], rows)
                     self._rows_read.update(rows)
             replica_session().rollback()  # a snapshot per band: the next one sees changes
         self.complete = True
 
-    def _read(self, statement, missing: list[tuple[int, int]], rows=range(0)) -> None:
-        """Read the tiles `statement` selects; `missing` (row, col) pairs it finds no
-        station in are remembered as empty, as are the tiles of whole `rows` it reads."""
+    def _read(self, statement, params: dict, missing: list[tuple[int, int]],
+              rows=range(0)) -> None:
+        """Read the tiles `statement` selects with `params`; `missing` (row, col) pairs it
+        finds no station in are remembered as empty, as are the tiles of whole `rows` it
+        reads."""
         # The snapshot the tiles will be read in (the replica's, when there is one).
         seen = revisions.current(revisions.STATIONS, replica_session())
         if seen != self.revision:
             raise StaleIndex(seen)
         read = {}
-        for row, col, count, text in replica_session().execute(statement):
+        for row, col, count, text in replica_session().execute(statement, params):
             lines = text.split("\n") if text else []
             if len(lines) != count:  # longer than the aggregate may be: read it row by row
                 lines = replica_session().scalars(tile_lines_query(row, col)).all()
@@ -154,11 +180,15 @@ class TileCache:
         self.tiles.update(read)
         if self.unread:  # in place, for what was read only (searches look without the lock)
             self.unread.difference_update(read)
+            for key in read:
+                self._weights.pop(key, None)
             if rows:
                 order = self._unread_order
                 first = bisect_left(order, tile_key(rows[0], 0), self._unread_next)
                 last = bisect_left(order, tile_key(rows[-1] + 1, 0), first)
                 self.unread.difference_update(order[first:last])
+                for key in order[first:last]:
+                    self._weights.pop(key, None)
         # A million entries would make every full collection of the cyclic garbage
         # collector walk them all (seconds, in the middle of requests). They hold no cycles:
         # leave them, and what else lives now, out of its collections; reference counting

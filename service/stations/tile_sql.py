@@ -7,7 +7,9 @@ A tile too large for one aggregate (`group_concat_max_len`, see service/config.p
 read again row by row (`tile_lines_query`).
 """
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from functools import lru_cache
+
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select
 
 from service.domain.geo import col_west_e6, tile_col
 from service.models.stations import Station
@@ -50,9 +52,33 @@ def on_cell_index(statement):
     return statement.with_hint(Station, "FORCE INDEX (ix_stations_cell)", "mysql")
 
 
+def tiles_statement(keys: list[tuple[int, int]]) -> tuple:
+    """The statement reading the tiles `keys` (sorted), (row, col, count, lines), and its
+    parameters. The statement is one of a few built once (for a power of two of runs of
+    adjacent tiles, the last run repeated), so reading a few hundred tiles costs their
+    parameters, not building and compiling an expression of a few hundred ranges."""
+    runs = _runs(keys)
+    size = 1 << (len(runs) - 1).bit_length()
+    runs += runs[-1:] * (size - len(runs))
+    params = {}
+    for number, (row, first_col, last_col) in enumerate(runs):
+        params.update({f"r{number}": row, f"w{number}": col_west_e6(first_col),
+                       f"e{number}": col_west_e6(last_col + 1) - 1})
+    return _ranges_template(size), params
+
+
+@lru_cache(maxsize=16)
+def _ranges_template(size: int):
+    return _tiles_where(or_(*(
+        and_(Station.cell_row == bindparam(f"r{number}"),
+             Station.lng_e6.between(bindparam(f"w{number}"), bindparam(f"e{number}")))
+        for number in range(size))))
+
+
 def tiles_query(keys: list[tuple[int, int]]):
-    """The statement reading the tiles `keys` (sorted): (row, col, count, lines)."""
-    return _tiles_where(or_(*(_range(*run) for run in _runs(keys))))
+    """The statement reading the tiles `keys` (sorted), its values bound (for EXPLAIN)."""
+    statement, params = tiles_statement(keys)
+    return statement.params(params)
 
 
 def band_query(first_row: int, last_row: int):
