@@ -81,7 +81,6 @@ class BenchEnv:
             "LOG_LEVEL": "WARNING",
             "RATELIMIT_ENABLED": False,
             **KEYS,
-            **{name: value for name, value, _ in CHANGED_SETTINGS},
         }
         self.app = create_app({"SERVICE_ENV": "development", **self.settings})
         with self.app.app_context():
