@@ -64,6 +64,13 @@ class BenchEnv:
                               capture_output=True, text=True, check=True).stdout
 
     def __enter__(self):
+        try:
+            return self._start()
+        except BaseException:  # nothing left running: no server, no MariaDB on the port
+            self.stack.close()
+            raise
+
+    def _start(self):
         if (self.data_dir / "data").exists():  # a data set restored (bench/dataset.py)
             self._mariadb("serve")
         else:
