@@ -71,12 +71,12 @@ class BenchEnv:
             raise
 
     def _start(self):
+        self.stack.callback(subprocess.run, ["bash", str(ROOT / "tests/mariadb.sh"), "stop",
+                                             str(self.data_dir)], check=False)
         if (self.data_dir / "data").exists():  # a data set restored (bench/dataset.py)
             self._mariadb("serve")
         else:
             self._mariadb("start")
-        self.stack.callback(subprocess.run, ["bash", str(ROOT / "tests/mariadb.sh"), "stop",
-                                             str(self.data_dir)], check=False)
         # the script's utf8mb4 database
         self.database_url = f"mysql+pymysql://union:union@127.0.0.1:{MARIADB_PORT}/union_test"
         self.fake = self.stack.enter_context(FakeWeChatServer())
