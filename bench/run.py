@@ -3,12 +3,13 @@
 import argparse
 import inspect
 import time
+import traceback
 from pathlib import Path
 
 from bench import dataset
 from bench.env import CHANGED_SETTINGS, BenchEnv
 from bench.progress import say, step
-from bench.report import Row, document, table
+from bench.report import Row, document, table, target
 from bench.wrk import run_wrk
 
 COMMAND = "bash bench/run.sh"
@@ -49,9 +50,16 @@ def main(argv=None) -> None:
             note = getattr(inspect.getmodule(scenario), "NOTE", "")
             if note and note not in notes:
                 notes.append(note)
-            for row in scenario(env, baseline, quick=args.quick, seconds=seconds):
-                rows.append(row)
-                print(table(rows[-1:]).splitlines()[-1], flush=True)
+            try:
+                for row in scenario(env, baseline, quick=args.quick, seconds=seconds):
+                    rows.append(row)
+                    print(table(rows[-1:]).splitlines()[-1], flush=True)
+            except Exception as error:  # the others still run; the table says what broke
+                traceback.print_exc()
+                rows.append(Row(f"{scenario.__name__}: **failed**", 0, None, 0, 0,
+                                f"{type(error).__name__}: {error}",
+                                [target(f"{scenario.__name__} ran to the end", False,
+                                        type(error).__name__)]))
     elapsed = time.monotonic() - started
     print()
     print(table(rows))
