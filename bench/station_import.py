@@ -44,7 +44,7 @@ DEPLOY_BUDGET_S = 20  # STATION_IMPORT_BUDGET_SECONDS as deployed (raised for th
 NOTE = """- **station import**: the national stations (`bench/national.py`: 186,100 over every
   province by urban population, clustered on prefecture-level cities and their county towns,
   Zhengzhou's own 900 denser; 20,000 with `--quick`) are loaded in bulk and read by every
-  worker; then `city_admin` sends 19 ledger files of 10,000 rows (2 with `--quick`) to `POST
+  worker; then `city_admin` sends 5 ledger files of 10,000 rows (2 with `--quick`) to `POST
   /api/v1/admin/stations/import` one after another, each a province or two: 8,500 stations
   with new hours or services, 500 closed, 1,000 new. Meanwhile wrk alternates /healthz and
   nearby search from central Zhengzhou, 3 s rounds (as **nearby search** does); the ratio of
