@@ -26,9 +26,13 @@ def catch_up(primary: str, replica: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{target}`"))
         conn.execute(sa.text(f"CREATE DATABASE `{target}`"))
-        for name in (table.name for table in db.metadata.sorted_tables):  # our own names
+        for table in db.metadata.sorted_tables:  # our own names
+            name = table.name
             conn.execute(sa.text(f"CREATE TABLE IF NOT EXISTS `{target}`.`{name}` "
                                  f"LIKE `{source}`.`{name}`"))
-            conn.execute(sa.text(f"INSERT INTO `{target}`.`{name}` "  # noqa: S608
-                                 f"SELECT * FROM `{source}`.`{name}`"))
+            # Generated columns are the replica's own to compute: copy the others.
+            columns = ", ".join(f"`{column.name}`" for column in table.columns
+                                if column.computed is None)
+            conn.execute(sa.text(f"INSERT INTO `{target}`.`{name}` ({columns}) "  # noqa: S608
+                                 f"SELECT {columns} FROM `{source}`.`{name}`"))
     engine.dispose()
