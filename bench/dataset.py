@@ -31,6 +31,7 @@ from bench.enterprises import ENTERPRISES, load_enterprises
 from bench.env import KEYS, BenchEnv
 from bench.national import load_national_stations
 from bench.progress import say, step
+from bench.staff_data import load_audit_entries, load_pending_applications
 from service.extensions import db
 from service.identity.labels import public_name
 from service.models.accounts import Admin
@@ -99,6 +100,9 @@ STEPS: list[tuple[str, Callable[[dict, bool], int]]] = [
     ("past join applications of non-members", _applications),
     ("enterprises and five years of refund applications", _enterprises),
     ("the national stations", load_national_stations),
+    ("the review queue's pending applications",
+     lambda settings, quick: load_pending_applications(5_000 if quick else 20_000)),
+    ("the audit log", lambda settings, quick: load_audit_entries(size(quick).members // 4)),
 ]
 
 # Run after the steps, on every build or restore, in an app context, before the snapshot:

@@ -41,7 +41,7 @@ def load_pending_applications(count: int) -> int:
     for batch in batches(numbers):
         rows = []
         for n in batch:
-            fields = person(n, "410105", "137")
+            fields = person(n, "410106", "138")  # a population of its own
             identity = parse_id_number(fields["id_number"], now.date())
             index = blind_index("id_number", identity.number)
             rows.append({**fields, "gender": identity.gender, "birth_date": identity.birth_date,

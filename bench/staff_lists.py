@@ -121,11 +121,13 @@ def staff_lists(env, baseline, *, quick, seconds):
             with step(f"{name} as {who}: wrk for {seconds} s at {CONNECTIONS} connections"):
                 loaded_run = _measure(url, headers, seconds, CONNECTIONS)
             for result, label, goal in (
-                    (single, "single user", (f"p99 at most {P99_TARGET_MS} ms, single user",
+                    (single, "single user", (f"{name} ({who}): p99 at most {P99_TARGET_MS} "
+                                             "ms, single user",
                                              single.p99_ms <= P99_TARGET_MS,
                                              f"{single.p99_ms:.0f} ms")),
                     (loaded_run, f"{CONNECTIONS} connections", (
-                        f"p99 at most {LOADED_RATIO}x /healthz's at {CONNECTIONS} connections",
+                        f"{name} ({who}): p99 at most {LOADED_RATIO}x /healthz's at "
+                        f"{CONNECTIONS} connections",
                         loaded_run.p99_ms <= LOADED_RATIO * health.p99_ms,
                         f"{loaded_run.p99_ms / health.p99_ms:.1f}x: {loaded_run.p99_ms:.0f} "
                         f"ms against {health.p99_ms:.0f} ms"))):

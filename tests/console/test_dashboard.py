@@ -62,3 +62,40 @@ def test_weeks_start_on_monday_in_shanghai():
     assert starts[-1] == datetime(2026, 11, 30, tzinfo=clock.SHANGHAI)
     assert starts[0] == starts[-1] - timedelta(weeks=11)
     assert len(starts) == 12
+
+
+def _station(app, name: str, org: str, n: int, **fields) -> None:
+    from service.models.orgs import Org
+    from service.models.stations import Station
+    from service.stations.values import apply_station
+
+    with app.app_context():
+        owner = db.session.scalar(select(Org).where(Org.code == org))
+        data = {"kind": "love_station", "name": name, "lat": 34.7466, "lng": 113.6253,
+                "hours": {"always_open": True}, "org_id": owner.id,
+                "external_code": f"DASH-{n}", **fields}
+        db.session.add(apply_station(Station(), data, creating=True))
+        db.session.commit()
+
+
+def test_the_stations_block_counts_those_open_now_by_their_hours(client, app):
+    day = {"weekly": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+    for n in range(3):
+        _station(app, f"全天驿站{n}", "JS", n)
+    for n in range(3, 5):
+        _station(app, f"白天驿站{n}", "JS", n, hours=day)
+    _station(app, "暂停驿站", "JS", 5, status="suspended")
+    _station(app, "母婴室", "JS", 6, kind="mother_baby_room", hours=day)
+    _station(app, "二七驿站", "EQ", 7)  # another district's
+    rows = {}
+    for moment, label in ((datetime(2026, 3, 4, 12, tzinfo=UTC), "night"),
+                          (datetime(2026, 3, 4, 3, tzinfo=UTC), "day")):  # Wednesday 20:00, 11:00
+        app.config["FIXED_NOW"] = moment
+        sign_in(client, "jinshui_stations")
+        page = text(client.get("/console/"))
+        rows[label] = {(kind, what): int(n) for kind, what, n in re.findall(
+            r"<title>(爱心驿站|爱心母婴室) (总数|当前开放)：(\d+)</title>", page)}
+    assert rows["night"] == {("爱心驿站", "总数"): 6, ("爱心驿站", "当前开放"): 3,
+                             ("爱心母婴室", "总数"): 1, ("爱心母婴室", "当前开放"): 0}
+    assert rows["day"] == {("爱心驿站", "总数"): 6, ("爱心驿站", "当前开放"): 5,
+                           ("爱心母婴室", "总数"): 1, ("爱心母婴室", "当前开放"): 1}
