@@ -166,7 +166,7 @@ def plan_as(app, username: str, build, page_size: int = 20) -> tuple[list, list]
         statement = build()
         page = explain(statement.limit(page_size))
         total = explain(sa.select(sa.func.count()).select_from(
-            without_hints(statement.order_by(None)).subquery()))
+            without_hints(statement.order_by(None), keep_lookups=True).subquery()))
         db.session.rollback()
     return page, total
 

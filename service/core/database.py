@@ -33,10 +33,14 @@ def newest_first(statement, model, *, by_primary_key: bool):
     return statement
 
 
-def without_hints(statement):
-    """`statement` less its plan hints (a count does not read in any order)."""
+def without_hints(statement, *, keep_lookups: bool = False):
+    """`statement` less its plan hints: a count does not read in any order, and rows
+    fetched by id want the primary key. `keep_lookups` keeps a USE INDEX (how the rows are
+    found, not their order: a count wants it too) and drops only the FORCE INDEX."""
     statement = statement._generate()
-    statement._hints = type(statement._hints)()
+    kept = {key: hint for key, hint in statement._hints.items()
+            if keep_lookups and hint.startswith("USE INDEX")}
+    statement._hints = type(statement._hints)(kept)
     return statement
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select
 
-from service.core.database import replica_session
+from service.core.database import replica_session, without_hints
 
 BATCH = 1000
 
@@ -15,9 +15,10 @@ def id_page(statement: Select, entity, after: int, size: int = BATCH) -> Select:
     On MySQL and MariaDB the page reads `entity`'s table first, along its primary key, and
     stops after `size` rows. Left to itself, for a filter on an org subtree the planner
     starts from the small orgs table and sorts every matching row again for each page,
-    which makes an export of the whole city quadratic in its length.
+    which makes an export of the whole city quadratic in its length. Any hint of the
+    statement's own (a list's index for a search) gives way to that.
     """
-    return (statement.where(entity.id > after).order_by(entity.id).limit(size)
+    return (without_hints(statement).where(entity.id > after).order_by(entity.id).limit(size)
             .with_hint(entity, "FORCE INDEX (PRIMARY)", "mysql")
             .prefix_with("STRAIGHT_JOIN", dialect="mysql"))
 

@@ -44,7 +44,7 @@ def paginate(statement, args: dict) -> dict:
     page, page_size = args["page"], args["page_size"]
     reads = _reads()
     total = reads.scalar(select(func.count()).select_from(
-        without_hints(statement.order_by(None)).subquery()))
+        without_hints(statement.order_by(None), keep_lookups=True).subquery()))
     entity = _ordered_by_id(statement) if page > 1 else None
     if entity is not None:
         items = _later_page(reads, statement, entity, page_size, (page - 1) * page_size)
