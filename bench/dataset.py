@@ -173,7 +173,8 @@ def snapshot(env, quick: bool) -> Path:
 def _rows() -> dict[str, int]:
     """Rows of the tables the steps fill (InnoDB's estimates are not enough: exact)."""
     return {name: db.session.scalar(select(func.count()).select_from(table(name)))
-            for name in ("members", "join_applications", "refund_applications", "stations")}
+            for name in ("members", "join_applications", "refund_applications", "stations",
+                         "audit_log")}
 
 
 def load(env, quick: bool) -> tuple[list[str], bool]:
