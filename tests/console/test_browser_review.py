@@ -21,6 +21,8 @@ def test_a_reviewer_rejects_one_and_approves_two_in_bulk(app):
 
         page.get_by_role("link", name=page.locator(f"a[href='/console/review/{ids[0]}']")
                          .inner_text()).click()
+        # Loaded, its script with it: picking a reason fills the text box.
+        page.wait_for_url(f"{origin}/console/review/{ids[0]}")
         page.get_by_label("常用驳回理由").select_option(index=1)
         reason = page.get_by_label("驳回理由（申请人会看到）").input_value()
         assert reason
