@@ -107,8 +107,11 @@ def send(message_id: int, claimed_until: datetime, now: datetime) -> str:
     return "sent"
 
 
-def deliver_due(now: datetime | None = None, limit: int = BATCH) -> Counter:
-    """Claim and send up to `limit` due messages, committing after each one."""
+def deliver_due(now: datetime | None = None, limit: int = BATCH,
+                stop: threading.Event | None = None) -> Counter:
+    """Claim and send up to `limit` due messages, committing after each one; once `stop`
+    is set, no further message is claimed (a stopping worker ends within one send, not a
+    batch of sends that may each wait on an unreachable WeChat)."""
     now = now or clock.now()
     outcomes: Counter = Counter()
     if interrupted := settle_interrupted(now):
@@ -117,6 +120,8 @@ def deliver_due(now: datetime | None = None, limit: int = BATCH) -> Counter:
         select(OutboxMessage.id).where(*_due(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).all()
     for message_id in due_ids:
+        if stop is not None and stop.is_set():
+            break
         claimed_until = claim(message_id, now)
         if claimed_until is None:
             outcomes["taken_by_another"] += 1
@@ -164,7 +169,7 @@ def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -
         try:
             beats.beat_if_due()
             folds.fold_if_due()
-            outcomes = deliver_due()
+            outcomes = deliver_due(stop=stop)
         except Exception:
             if once:
                 raise

@@ -1,5 +1,6 @@
 """The outbox worker: subscribe messages delivered once, retried, never lost."""
 
+import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -136,3 +137,17 @@ def test_worker_command_drains_and_exits(app, client, member, staff, runner, wec
     assert result.exit_code == 0, result.output
     assert "sent=1" in result.output and len(wechat_fake.messages) == 1
     assert "sent=0" in runner.invoke(args=["worker", "--once"]).output
+
+
+def test_a_stopping_worker_claims_no_further_message(app, client, member, staff, wechat_fake):
+    for seq, who in enumerate(("a", "b"), start=1):
+        created = applied(client, member(who), form({"org_id": org_id(app, "JS-XW")}, seq))
+        client.post(f"{QUEUE}/{created['id']}/approve", headers=staff("jinshui_reviewer"))
+    stop = threading.Event()
+    stop.set()  # Ctrl-C or SIGTERM arrived while the round was starting
+    with app.app_context():
+        assert sum(deliver_due(stop=stop).values()) == 0
+        statuses = db.session.scalars(sa.select(OutboxMessage.status)).all()
+    assert statuses == ["pending", "pending"] and wechat_fake.messages == []
+    with app.app_context():
+        assert deliver_due(stop=threading.Event())["sent"] == 2, "the next worker sends both"
