@@ -11,7 +11,7 @@ from service.api.stations.admin_stations import ROLE as STATION_ROLE
 from service.console.blueprint import bp
 from service.console.charts import bar_chart, column_chart, legend
 from service.core import clock
-from service.identity.auth import admin_required, has_role, scope_org_ids
+from service.identity.auth import admin_required, has_role
 from service.joining.review import waiting_summary
 from service.joining.stats import by_child_org, weekly_joins
 from service.refunds.ledger import overview as refund_overview
@@ -50,7 +50,7 @@ def dashboard():
         "orgs_legend": legend(["会员", "待审核申请"]),
     }
     if has_role(admin, QUEUE_ROLE):
-        context["queue"] = waiting_summary(scope_org_ids(admin))
+        context["queue"] = waiting_summary(org)
     if has_role(admin, STATION_ROLE):
         stations = stations_overview(clock.now())
         context["stations"] = stations

@@ -14,6 +14,7 @@ from service.identity.auth import has_role, scope_org_ids
 from service.joining.roster import common_filters, deadline_order, most_rows_pass
 from service.models.accounts import Admin
 from service.models.members import JoinApplication, Member
+from service.models.orgs import Org, in_subtree
 from service.web.errors import abort
 
 # Reasons a reviewer picks from (or types their own): each tells the applicant what to do.
@@ -48,9 +49,10 @@ def application_query(args: dict) -> Select:
                           JoinApplication.created_at, args)
 
 
-def waiting_summary(org_ids) -> dict:
-    """The queue's size and when its oldest application came in (None when empty)."""
-    pending = (JoinApplication.status == "pending", JoinApplication.org_id.in_(org_ids))
+def waiting_summary(root: Org) -> dict:
+    """The queue of `root`'s subtree: its size and when its oldest application came in
+    (None when empty)."""
+    pending = (JoinApplication.status == "pending", in_subtree(JoinApplication.org_id, root))
     count, oldest = db.session.execute(
         select(func.count(), func.min(JoinApplication.created_at)).where(*pending)).one()
     if oldest is not None and oldest.tzinfo is None:  # an aggregate skips the column type
