@@ -28,30 +28,40 @@ FOLD_BATCH = 20_000
 _KEY = ("scope_id", "kind", "status", "hours_key")
 
 
+def count_query(root: Org):
+    """The kept counts of `root`'s subtree: a range of the primary key."""
+    return (select(StationCount.kind, StationCount.status, StationCount.hours_key,
+                   StationCount.hours, StationCount.count)
+            .where(StationCount.scope_id == root.id))
+
+
+def change_query(root: Org):
+    """The changes in `root`'s subtree not yet folded in, summed per key: a range of
+    `ix_station_count_changes_org_path`."""
+    change = StationCountChange
+    return (select(change.kind, change.status, change.hours_key, func.sum(change.delta),
+                   func.min(change.id))
+            .where(change.org_path >= root.path, change.org_path < root.path[:-1] + "0")
+            .group_by(change.kind, change.status, change.hours_key))
+
+
 def kept(root: Org) -> tuple[Counter, dict]:
     """({(kind, status, hours_key): stations}, {hours_key: hours}) of `root`'s subtree:
     its kept counts with the changes not yet folded in."""
     totals: Counter = Counter()
     hours_of: dict = {}
-    for kind, status, key, hours, count in db.session.execute(
-            select(StationCount.kind, StationCount.status, StationCount.hours_key,
-                   StationCount.hours, StationCount.count)
-            .where(StationCount.scope_id == root.id)):
+    for kind, status, key, hours, count in db.session.execute(count_query(root)):
         totals[(kind, status, key)] += count
         hours_of[key] = hours
-    change = StationCountChange
     first_of = {}
-    for kind, status, key, delta, first in db.session.execute(
-            select(change.kind, change.status, change.hours_key, func.sum(change.delta),
-                   func.min(change.id))
-            .where(change.org_path >= root.path, change.org_path < root.path[:-1] + "0")
-            .group_by(change.kind, change.status, change.hours_key)):
+    for kind, status, key, delta, first in db.session.execute(change_query(root)):
         totals[(kind, status, key)] += int(delta)
         if key not in hours_of:
             first_of[key] = first
     if first_of:
-        hours_of.update(db.session.execute(select(change.hours_key, change.hours)
-                                           .where(change.id.in_(first_of.values()))).all())
+        hours_of.update(db.session.execute(
+            select(StationCountChange.hours_key, StationCountChange.hours)
+            .where(StationCountChange.id.in_(first_of.values()))).all())
     return +totals, hours_of
 
 
