@@ -14,7 +14,7 @@ from service.core import clock
 from service.identity.auth import admin_required, has_role
 from service.joining.review import waiting_summary
 from service.joining.stats import by_child_org, weekly_joins
-from service.refunds.ledger import overview as refund_overview
+from service.refunds.ledger import status_overview as refund_overview
 from service.stations.records import stations_overview
 
 # Who may see each block: the roles the API opens the same figures to.
@@ -60,7 +60,7 @@ def dashboard():
              ("当前开放", [row["open_now"] for row in stations])])
         context["stations_legend"] = legend(["总数", "当前开放"])
     if any(has_role(admin, role) for role in REFUND_ROLES):
-        refunds = refund_overview({})
+        refunds = refund_overview()
         rows = refunds["by_status"]
         context["refunds"] = refunds
         context["refunds_chart"] = bar_chart(

@@ -52,14 +52,19 @@ def application_query(args: dict) -> Select:
 def waiting_summary(root: Org) -> dict:
     """The queue of `root`'s subtree: its size and when its oldest application came in
     (None when empty)."""
-    pending = (JoinApplication.status == "pending", in_subtree(JoinApplication.org_id, root))
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(JoinApplication.created_at)).where(*pending)).one()
+    count, oldest = db.session.execute(waiting_query(root)).one()
     if oldest is not None and oldest.tzinfo is None:  # an aggregate skips the column type
         oldest = oldest.replace(tzinfo=UTC)
     days = None if oldest is None else (
         clock.today_shanghai() - oldest.astimezone(clock.SHANGHAI).date()).days
     return {"pending": count, "oldest_at": oldest, "oldest_days": days}
+
+
+def waiting_query(root: Org):
+    """The count and oldest date of the subtree's pending applications: the city's from
+    (status, created_at) alone, a district's by (org, status)."""
+    return select(func.count(), func.min(JoinApplication.created_at)).where(
+        JoinApplication.status == "pending", in_subtree(JoinApplication.org_id, root))
 
 
 def applicant_history(application: JoinApplication) -> list[JoinApplication]:

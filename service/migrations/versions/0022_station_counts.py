@@ -1,5 +1,6 @@
 """the stations of each org subtree kept as counts by kind, status and timetable, and the
-changes not yet folded in; counted from the stations already there
+changes not yet folded in; counted from the stations already there. The queue's size and
+oldest application, and the refunds by status, read from an index alone
 
 Revision ID: 0022
 Revises: 0021
@@ -43,6 +44,11 @@ def upgrade():
     )
     op.create_index('ix_station_count_changes_org_path', 'station_count_changes',
                     ['org_path'], unique=False)
+    op.create_index('ix_join_applications_status_created', 'join_applications',
+                    ['status', 'created_at'], unique=False)
+    op.create_index('ix_refund_applications_status_sums', 'refund_applications',
+                    ['status', 'org_id', 'paid_fen', 'refundable_fen', 'payout_fen'],
+                    unique=False)
     bind = op.get_bind()
     orgs = sa.table('orgs', sa.column('id'), sa.column('path'))
     stations = sa.table('stations', sa.column('org_id'), sa.column('kind'),
@@ -67,5 +73,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_refund_applications_status_sums', table_name='refund_applications')
+    op.drop_index('ix_join_applications_status_created', table_name='join_applications')
     op.drop_table('station_count_changes')
     op.drop_table('station_counts')
