@@ -12,6 +12,7 @@ from service.extensions import db
 from service.models.orgs import Org
 from service.models.station_counts import StationCount, StationCountChange
 from service.models.stations import Station
+from service.notifications.delivery import run_worker
 from service.stations import counts
 from tests.console.helpers import sign_in, text
 from tests.stations.helpers import shanghai
@@ -119,4 +120,15 @@ def test_the_rebuild_counts_again_what_went_around(app, client, runner, add_stat
     assert result.exit_code == 0, result.output
     assert "station count rows=" in result.output
     assert shown(client, "city_admin") == expected
+    assert shown(client, "jinshui_stations") == counted(app, "JS")
+
+
+def test_the_worker_folds_the_changes_in(app, client, add_station, clock):
+    clock(MONDAY_MORNING)
+    add_station("新驿站", hours=WEEKDAYS)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StationCountChange)) > 0
+        run_worker(once=True)
+        assert db.session.scalar(select(func.count()).select_from(StationCountChange)) == 0
+        db.session.commit()
     assert shown(client, "jinshui_stations") == counted(app, "JS")
