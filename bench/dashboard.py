@@ -18,6 +18,7 @@ from service.extensions import db
 from service.joining.figures import fold_if_due
 from service.models.members import Member
 from service.models.orgs import Org
+from service.stations import counts as station_counts
 
 P99_TARGET_MS = 500
 ADMINS = {"city root": ("city_admin", "ZZ"), "one district": ("jinshui_admin", "JS")}
@@ -34,9 +35,12 @@ NOTE = """- **dashboard figures**: each staff figure at city size as the city ro
   `/admin/stats/join-codes` and the console's 工作台 page. They read counts kept per org
   subtree (`figure_counts`, written by every change in its own transaction as a
   `figure_changes` row and folded in by the worker once a minute; rebuilt by
-  `flask stats rebuild` after the bulk load), never the members; the scenario folds once
-  before measuring, as the worker would have. The checks compare the overview's member
-  total with a direct count of the subtree's members."""
+  `flask stats rebuild` after the bulk load), never the members; the 工作台's station block
+  likewise reads `station_counts` (per subtree, kind, status and timetable, each timetable
+  judged open or not once), never the city's million stations, and its queue and refund
+  blocks read one index each. The scenario folds once before measuring, as the worker
+  would have. The checks compare the overview's member total with a direct count of the
+  subtree's members."""
 
 
 def _console_cookie(env, username: str) -> str:
@@ -67,6 +71,7 @@ def dashboard_figures(env, baseline, *, quick, seconds):
         loaded = load_city(env.settings, members, grassroots)
         # What the worker does once a minute; earlier scenarios' sign-ups are folded in.
         fold_if_due(force=True)
+        station_counts.fold_if_due(force=True)
     for who, (username, code) in ADMINS.items():
         with env.app.app_context():
             expected = _direct_total(code)

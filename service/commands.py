@@ -189,18 +189,22 @@ stats_cli = AppGroup("stats", help="The staff figures kept as counts.")
 
 @stats_cli.command("rebuild")
 def stats_rebuild_command():
-    """Count every membership and application into the figures again (after a bulk load)."""
+    """Count every membership, application and station into the figures again (after a
+    bulk load)."""
     from service.joining.figures import rebuild
+    from service.stations import counts
 
-    click.echo(f"figure rows={rebuild()}")
+    click.echo(f"figure rows={rebuild()} station count rows={counts.rebuild()}")
 
 
 @stats_cli.command("fold")
 def stats_fold_command():
     """Fold the recorded changes into the figures now (the worker does it once a minute)."""
     from service.joining.figures import fold_if_due
+    from service.stations import counts
 
-    click.echo(f"changes folded={fold_if_due(force=True)}")
+    click.echo(f"changes folded={fold_if_due(force=True)} "
+               f"station changes folded={counts.fold_if_due(force=True)}")
 
 
 def init_app(app: Flask) -> None:

@@ -207,7 +207,8 @@ def test_the_review_queue_is_read_in_due_date_order_from_its_index(app, queue, u
 def test_the_city_roots_pending_queue_is_read_in_due_date_order(app, queue):
     page, total = plan_as(app, "city_admin", lambda: application_query({"status": "pending"}))
     assert_in_queue_order(page, "ix_join_applications_status_due_order")
-    assert_reads_alone(total, "join_applications", "ix_join_applications_status_due_order")
+    assert_reads_alone(total, "join_applications", "ix_join_applications_status_due_order",
+                       "ix_join_applications_status_created")
 
 
 def test_the_queue_by_index_is_the_queue_the_definition_gives(app, queue, client, staff):

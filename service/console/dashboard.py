@@ -11,10 +11,10 @@ from service.api.stations.admin_stations import ROLE as STATION_ROLE
 from service.console.blueprint import bp
 from service.console.charts import bar_chart, column_chart, legend
 from service.core import clock
-from service.identity.auth import admin_required, has_role, scope_org_ids
+from service.identity.auth import admin_required, has_role
 from service.joining.review import waiting_summary
 from service.joining.stats import by_child_org, weekly_joins
-from service.refunds.ledger import overview as refund_overview
+from service.refunds.ledger import status_overview as refund_overview
 from service.stations.records import stations_overview
 
 # Who may see each block: the roles the API opens the same figures to.
@@ -50,7 +50,7 @@ def dashboard():
         "orgs_legend": legend(["会员", "待审核申请"]),
     }
     if has_role(admin, QUEUE_ROLE):
-        context["queue"] = waiting_summary(scope_org_ids(admin))
+        context["queue"] = waiting_summary(org)
     if has_role(admin, STATION_ROLE):
         stations = stations_overview(clock.now())
         context["stations"] = stations
@@ -60,7 +60,7 @@ def dashboard():
              ("当前开放", [row["open_now"] for row in stations])])
         context["stations_legend"] = legend(["总数", "当前开放"])
     if any(has_role(admin, role) for role in REFUND_ROLES):
-        refunds = refund_overview({})
+        refunds = refund_overview()
         rows = refunds["by_status"]
         context["refunds"] = refunds
         context["refunds_chart"] = bar_chart(

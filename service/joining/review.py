@@ -14,6 +14,7 @@ from service.identity.auth import has_role, scope_org_ids
 from service.joining.roster import common_filters, deadline_order, most_rows_pass
 from service.models.accounts import Admin
 from service.models.members import JoinApplication, Member
+from service.models.orgs import Org, in_subtree
 from service.web.errors import abort
 
 # Reasons a reviewer picks from (or types their own): each tells the applicant what to do.
@@ -48,16 +49,22 @@ def application_query(args: dict) -> Select:
                           JoinApplication.created_at, args)
 
 
-def waiting_summary(org_ids) -> dict:
-    """The queue's size and when its oldest application came in (None when empty)."""
-    pending = (JoinApplication.status == "pending", JoinApplication.org_id.in_(org_ids))
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(JoinApplication.created_at)).where(*pending)).one()
+def waiting_summary(root: Org) -> dict:
+    """The queue of `root`'s subtree: its size and when its oldest application came in
+    (None when empty)."""
+    count, oldest = db.session.execute(waiting_query(root)).one()
     if oldest is not None and oldest.tzinfo is None:  # an aggregate skips the column type
         oldest = oldest.replace(tzinfo=UTC)
     days = None if oldest is None else (
         clock.today_shanghai() - oldest.astimezone(clock.SHANGHAI).date()).days
     return {"pending": count, "oldest_at": oldest, "oldest_days": days}
+
+
+def waiting_query(root: Org):
+    """The count and oldest date of the subtree's pending applications: the city's from
+    (status, created_at) alone, a district's by (org, status)."""
+    return select(func.count(), func.min(JoinApplication.created_at)).where(
+        JoinApplication.status == "pending", in_subtree(JoinApplication.org_id, root))
 
 
 def applicant_history(application: JoinApplication) -> list[JoinApplication]:

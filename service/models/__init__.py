@@ -24,6 +24,7 @@ from service.models.refund_applications import (
 )
 from service.models.refunds import Enterprise, EnterpriseClaim, RefundPolicy
 from service.models.revisions import Revision
+from service.models.station_counts import StationCount, StationCountChange
 from service.models.station_feedback import StationFeedback
 from service.models.stations import Station
 from service.models.wechat import wechat_tokens
@@ -36,4 +37,5 @@ __all__ = ["Admin", "AuditEntry", "Enterprise", "Heartbeat", "IdempotentRequest"
            "StaffLoginFailure", "Station", "StationFeedback", "User", "wechat_tokens",
            "EnterpriseClaim", "DeadlineReminder", "MembershipEvent", "TransferRequest",
            "WithdrawalRequest",
-           "ConsoleSession", "FigureChange", "FigureCount", "FigureState", "figure_capture"]
+           "ConsoleSession", "FigureChange", "FigureCount", "FigureState", "figure_capture",
+           "StationCount", "StationCountChange"]

@@ -79,6 +79,8 @@ class JoinApplication(PersonDetails, db.Model):
         # The queue's order (service/joining/roster.py deadline_order), read in order.
         Index("ix_join_applications_due_order", "due_unset", "due_on", "id"),
         Index("ix_join_applications_status_due_order", "status", "due_unset", "due_on", "id"),
+        # The queue's size and oldest application read from the index alone (the 工作台).
+        Index("ix_join_applications_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, func, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,11 +68,15 @@ def subtree_ids(root: Org):
 
 
 def covers_every_org(root: Org) -> bool:
-    """Whether `root` is the tree's one root, so that its subtree is every org."""
+    """Whether `root` is the tree's one root, so that its subtree is every org (asked of
+    the database once per request: a page asks it of each list and figure it shows)."""
     if root.parent_id is not None:
         return False
-    roots = select(Org.id).where(Org.parent_id.is_(None)).limit(2).subquery()
-    return db.session.scalar(select(func.count()).select_from(roots)) == 1
+    cache = g.setdefault("one_root", {}) if has_request_context() else {}
+    if root.id not in cache:
+        roots = select(Org.id).where(Org.parent_id.is_(None)).limit(2).subquery()
+        cache[root.id] = db.session.scalar(select(func.count()).select_from(roots)) == 1
+    return cache[root.id]
 
 
 def in_subtree(column, root: Org):

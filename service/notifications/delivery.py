@@ -17,6 +17,7 @@ from service.joining import figures
 from service.models import heartbeat
 from service.models.accounts import User
 from service.models.outbox import OutboxMessage
+from service.stations import counts as station_counts
 from service.wechat import UserNotSubscribed, WeChatError
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,8 @@ class _Heartbeats:
 
 class _Figures:
     """The worker also folds the staff figures' changes in, once a minute
-    (service/joining/figures.py); it looks every FIGURES_LOOK_SECONDS."""
+    (service/joining/figures.py, and the stations' service/stations/counts.py); it looks
+    every FIGURES_LOOK_SECONDS."""
 
     def __init__(self):
         self.last = float("-inf")
@@ -155,6 +157,7 @@ class _Figures:
         if time.monotonic() - self.last >= FIGURES_LOOK_SECONDS:
             self.last = time.monotonic()
             figures.fold_if_due()
+            station_counts.fold_if_due()
 
 
 def run_worker(once: bool = False, idle_seconds: float = 2.0, report=log.info) -> Counter:

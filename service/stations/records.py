@@ -1,8 +1,6 @@
 """Staff keeping the station ledger by hand: list, add, change, close (their subtree only)."""
 
-import json
-
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -11,8 +9,9 @@ from service.domain.stations import STATION_KINDS
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import current_admin, get_scoped, scope_org_ids
-from service.models.orgs import Org, in_subtree, subtree_ids
+from service.models.orgs import Org, subtree_ids
 from service.models.stations import Station
+from service.stations.counts import kept
 from service.stations.values import apply_station
 from service.web.errors import abort
 
@@ -96,21 +95,18 @@ def stations_overview(at) -> list[dict]:
     """Stations of the caller's subtree by kind: how many are listed, and how many of the
     open ones are open at the aware moment `at` by their hours.
 
-    Counted by distinct hours, not station by station: a city's million stations keep a
-    few hundred timetables, each judged once."""
-    counts = {kind: {"kind": kind, "label": label, "total": 0, "open_now": 0}
-              for kind, label in STATION_KINDS.items()}
-    rows = db.session.execute(
-        select(Station.kind, Station.status, Station.hours, func.count())
-        .where(in_subtree(Station.org_id, current_admin().org))
-        .group_by(Station.kind, Station.status, Station.hours))
+    Read from the counts kept per subtree, kind, status and timetable
+    (service/stations/counts.py), never the stations: each timetable judged once."""
+    rows = {kind: {"kind": kind, "label": label, "total": 0, "open_now": 0}
+            for kind, label in STATION_KINDS.items()}
+    totals, hours_of = kept(current_admin().org)
     judged: dict[str, bool] = {}
-    for kind, status, hours, number in rows:
-        row = counts.setdefault(kind, {"kind": kind, "label": kind, "total": 0, "open_now": 0})
+    for (kind, status, key), number in sorted(totals.items()):
+        row = rows.setdefault(kind, {"kind": kind, "label": kind, "total": 0, "open_now": 0})
         row["total"] += number
+        hours = hours_of.get(key)
         if status == "open" and hours:
-            key = json.dumps(hours, sort_keys=True)
             if key not in judged:
                 judged[key] = is_open(hours, at)
             row["open_now"] += number if judged[key] else 0
-    return list(counts.values())
+    return list(rows.values())
