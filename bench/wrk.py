@@ -12,6 +12,9 @@ from pathlib import Path
 
 LUA = Path(__file__).resolve().parent / "lua"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+# The scripts `require("report")` (lua/report.lua, what done() prints): this folder first,
+# then Lua's own path (";;").
+LUA_PATH = {"LUA_PATH": f"{LUA}/?.lua;;"}
 
 
 @dataclass
@@ -59,7 +62,7 @@ def run_wrk(url: str, script: str, *, seconds: int = 10, connections: int = 64,
     output = subprocess.run(
         _command(url, script, seconds, connections, threads, timeout_s, headers),
         capture_output=True, text=True, check=True,
-        env={**os.environ, **(env or {}), "REPLAY_THREADS": str(threads)}).stdout
+        env={**os.environ, **LUA_PATH, **(env or {}), "REPLAY_THREADS": str(threads)}).stdout
     return _parse(output, started_ns, seconds)
 
 
@@ -74,8 +77,9 @@ def replay(url: str, replay_file: Path, *, connections: int = 64, threads: int =
     wrk's timeout and a margin.
     """
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as done_dir:
-        env = {**os.environ, "REPLAY_FILE": str(replay_file), "REPLAY_THREADS": str(threads),
-               "REPLAY_DONE": str(Path(done_dir) / "thread"), "REPLAY_GRACE": str(timeout_s + 5)}
+        env = {**os.environ, **LUA_PATH, "REPLAY_FILE": str(replay_file),
+               "REPLAY_THREADS": str(threads), "REPLAY_DONE": str(Path(done_dir) / "thread"),
+               "REPLAY_GRACE": str(timeout_s + 5)}
         started_ns = time.time_ns()
         process = subprocess.Popen(
             _command(url, script, max_seconds, connections, threads, timeout_s, None),
