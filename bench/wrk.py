@@ -1,5 +1,6 @@
 """Run wrk with one of our Lua scripts and read what it prints."""
 
+import math
 import os
 import re
 import signal
@@ -9,6 +10,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import requests
 
 LUA = Path(__file__).resolve().parent / "lua"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -40,6 +43,32 @@ def combined(results: list[WrkResult]) -> WrkResult:
     return WrkResult(statistics.mean(r.requests_per_s for r in results),
                      statistics.median(r.p50_ms for r in results),
                      max(r.p99_ms for r in results), statuses)
+
+
+ANSWERS = 200  # what a row's run aims at, when its time allows: a p99 among 200 answers
+
+
+def seconds_for(rate_per_s: float, longest: int, *, shortest: int = 2,
+                answers: int = ANSWERS) -> int:
+    """How long to run wrk for `answers` at `rate_per_s` (answers per second, as measured
+    or probed), whole seconds within [shortest, longest]: a fast answer needs no long run
+    for its p99; a slow one gets `longest`, and fewer answers (its row says how many)."""
+    if rate_per_s <= 0:
+        return longest
+    return max(min(shortest, longest), min(longest, math.ceil(answers / rate_per_s)))
+
+
+def probe(url: str, headers: dict, *, calls: int = 3, budget_s: float = 1.0, **options):
+    """GET `url` up to `calls` times in a row, stopping once `budget_s` has passed: the
+    first answer (for the row's checks) and answers per second of one client (from the
+    median time of the calls), to choose a run's length with seconds_for."""
+    times, first = [], None
+    while len(times) < calls and sum(times) < budget_s:
+        started = time.perf_counter()
+        answer = requests.get(url, headers=headers, timeout=60, **options)
+        times.append(time.perf_counter() - started)
+        first = answer if first is None else first
+    return first, 1 / max(statistics.median(times), 1e-6)
 
 
 def _ms(text: str) -> float:
