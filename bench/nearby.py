@@ -44,18 +44,19 @@ NOTE = """\
   reads them all again in the background after a change, so after loading the benchmark
   waits until the workers are idle (the time is in the checks) and warms them with a short
   run. Its ratio to `/healthz` is not that of the baseline row: three rounds of `/healthz`
-  then nearby search, 5 s each, from the same wrk script (the same random query strings), so
-  both meet the same moments of this shared machine; the ratio is that of the means (each
-  round's in the checks), the p99 ratio that of the worst rounds. `/healthz` touches
-  nothing; a warm nearby answer parses its arguments, measures the stations in the strips
-  its circle crosses and writes 20 items, in the same Python workers, which share the two
-  cores with wrk.
+  then nearby search, 3 s each (over 5,000 answers each), from the same wrk script (the same
+  random query strings), so both meet the same moments of this shared machine; the ratio is
+  that of the means (each round's in the checks), the p99 ratio that of the worst rounds.
+  `/healthz` touches nothing; a warm nearby answer parses its arguments, measures the
+  stations in the strips its circle crosses and writes 20 items, in the same Python workers,
+  which share the two cores with wrk.
 """
 
 PATH = "/api/v1/stations/nearby"
 QUERY = f"radius={RADIUS_M}&limit={LIMIT}"
 SAMPLES = 20
 ROUNDS = 3  # /healthz, then nearby search, three times
+ROUND_S = 3  # thousands of answers each, as the station import's rounds
 
 
 def _samples(env) -> tuple[int, int]:
@@ -79,7 +80,7 @@ def _wrk(env, seconds: int, path: str = PATH):
 def _measure(env, total: int, seconds: int, naive_points: int) -> Row:
     with step(f"nearby search at {total:,} stations: workers reading the stations"):
         reading_s = env.wait_for_idle_workers()
-    per_round = max(3, seconds // 2)
+    per_round = ROUND_S
     with step(f"nearby search at {total:,} stations: warm-up, wrk for {per_round} s"):
         _wrk(env, per_round)
     healthz, nearby = [], []
