@@ -44,7 +44,8 @@ between runs (a copy of MariaDB's data directory taken with the server stopped, 
 `$BENCH_CACHE`): the city tree with 15,583 grassroots unions and 1.72 million members, 200,000
 past applications of people who never joined (rejected over two years, those decided over 180
 days ago stored as the retention purge leaves them, and a review queue of 3,500 with due
-dates), 20,000 small and micro enterprises with their refund applications for 2020-2024. A
+dates), 20,000 small and micro enterprises with their refund applications for 2020-2024,
+the national stations and, in a table of their own, the nearby search's synthetic ones. A
 run starts from the clean copy, so what a scenario adds is gone the next run; the output's
 last lines say whether the data set was restored or built, and how long that took."""
 
@@ -176,8 +177,7 @@ FILLED = ("members", "join_applications", "refund_applications", "stations", "au
 
 
 def _high_marks() -> dict[str, int | None]:
-    """The highest id of each table the steps fill: they only add rows, each above those
-    there, so a moved mark is a row added (a primary key's last entry, not a count)."""
+    """Each filled table's highest id: steps only add rows above, so a moved mark is an add."""
     present = set(inspect(db.session.connection()).get_table_names())
     return {name: db.session.scalar(select(func.max(column("id"))).select_from(table(name)))
             for name in FILLED if name in present}
