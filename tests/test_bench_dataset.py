@@ -42,8 +42,8 @@ def cache(tmp_path, monkeypatch):
         return 3
 
     monkeypatch.setattr(dataset, "STEPS", [("rows", load)])
-    monkeypatch.setattr(dataset, "AFTER_LOAD",
-                        [lambda settings, quick, added: after.append((quick, added))])
+    monkeypatch.setattr(dataset, "AFTER_LOAD", [
+        (dataset.FILLED, lambda settings, quick, added: after.append((quick, added)))])
     return loaded, after
 
 
@@ -102,11 +102,15 @@ def test_a_step_added_since_tops_up_the_restored_data_set_and_it_is_cached_again
                                batch=5)
 
     monkeypatch.setattr(dataset, "STEPS", [*dataset.STEPS, ("stations", stations)])
+    members = []  # a hook deriving from the members only: not theirs to redo
+    monkeypatch.setattr(dataset, "AFTER_LOAD", [*dataset.AFTER_LOAD, (
+        ("members",), lambda settings, quick, added: members.append(added))])
     second = Env(app, tmp_path / "second")
     dataset.restore(second.data_dir, quick=True)
     line = dataset.prepare(second, True, 1.0)
     assert "topped up" in line and "stations: 5 rows" in line
     assert second.events == ["halt", "serve"] and after[-1] == (True, True)
+    assert members == [False]
 
 
 def test_the_figures_are_counted_once_after_the_steps_and_not_when_nothing_was_added(
