@@ -128,14 +128,16 @@ def city_members() -> int:
 
 
 def load_city(settings: dict | None, members: int = MEMBERS,
-              grassroots: int = GRASSROOTS) -> int:
+              grassroots: int = GRASSROOTS, *, count_figures: bool = True) -> int:
     """The city tree and its `members`, topped up only to what is missing in the database
     at hand; loaded in worker processes when `settings` are given, else in this one. The
-    city's members."""
+    staff figures counted after (unless `count_figures` is false: the data set counts
+    them once after all its steps, bench/dataset.py AFTER_LOAD). The city's members."""
     unions = load_city_tree(grassroots)
     loaded = city_members()
     if loaded >= members:
-        figures_counted(rebuild_anyway=False)
+        if count_figures:
+            figures_counted(rebuild_anyway=False)
         return loaded
     first_user_id, first_application_id = _next_id(User), _next_id(JoinApplication)
     jobs = [(range(start, min(members, start + MEMBER_CHUNK)), first_user_id - loaded,
@@ -147,7 +149,8 @@ def load_city(settings: dict | None, members: int = MEMBERS,
     else:
         in_processes(settings, load_city_member_chunk, jobs)
     db.session.commit()
-    figures_counted(rebuild_anyway=True)
+    if count_figures:
+        figures_counted(rebuild_anyway=True)
     return city_members()
 
 

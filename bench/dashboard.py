@@ -12,7 +12,7 @@ from bench.city import GRASSROOTS, MEMBERS, load_city
 from bench.data import ensure_orgs
 from bench.progress import step
 from bench.report import Row, target
-from bench.wrk import run_wrk
+from bench.wrk import ANSWERS, probe, run_wrk, seconds_for
 from service.demo import DEMO_PASSWORD
 from service.extensions import db
 from service.joining.figures import fold_if_due
@@ -30,7 +30,7 @@ FIGURES = [
 ]
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
-NOTE = """- **dashboard figures**: each staff figure at city size as the city root and as one
+NOTE = f"""- **dashboard figures**: each staff figure at city size as the city root and as one
   district, one connection: `GET /admin/stats/overview`, `/admin/stats/groups`,
   `/admin/stats/join-codes` and the console's 工作台 page. They read counts kept per org
   subtree (`figure_counts`, written by every change in its own transaction as a
@@ -40,7 +40,10 @@ NOTE = """- **dashboard figures**: each staff figure at city size as the city ro
   judged open or not once), never the city's million stations, and its queue and refund
   blocks read one index each. The scenario folds once before measuring, as the worker
   would have. The checks compare the overview's member total with a direct count of the
-  subtree's members."""
+  subtree's members and say how many answers each run had. A run lasts as long as
+  {ANSWERS} answers take at the rate of the first few (up to three in a row, a second's
+  worth), 2 s at least and 10 s at most: a p99 among {ANSWERS} answers or more, or, for a
+  figure slower than {ANSWERS} in 10 s, the 10 s every figure had before."""
 
 
 def _console_cookie(env, username: str) -> str:
@@ -79,16 +82,16 @@ def dashboard_figures(env, baseline, *, quick, seconds):
         console = {"Cookie": _console_cookie(env, username)}
         for name, path in FIGURES:
             headers = console if path.startswith("/console") else api
-            first = requests.get(env.url + path, headers=headers, timeout=60,
-                                 allow_redirects=False)
+            first, rate = probe(env.url + path, headers, allow_redirects=False)
             if path.endswith("overview"):
                 answered = first.json()["members"]["total"] if first.ok else None
                 check = f"member total {answered:,} = direct count {expected:,}: " \
                     f"{answered == expected}; " if first.ok else ""
             else:
                 check = ""
-            with step(f"{name} as {who}: wrk for {seconds} s at 1 connection"):
-                result = run_wrk(env.url + path, "get.lua", seconds=seconds, connections=1,
+            run_s = seconds_for(rate, seconds)
+            with step(f"{name} as {who}: wrk for {run_s} s at 1 connection"):
+                result = run_wrk(env.url + path, "get.lua", seconds=run_s, connections=1,
                                  threads=1, timeout_s=30, headers=headers)
             ok = first.status_code == 200 and result.statuses.get(200, 0) == result.answered
             checks = (f"{loaded:,} city members; {check}first answer {first.status_code}; "

@@ -3,13 +3,11 @@
 `restore(data_dir, quick)` copies a cached MariaDB data directory into place before the
 server starts; `prepare(env, quick)` then runs every step of STEPS (timed), each loading
 what the database at hand lacks: everything on a first build, nothing on a restored copy
-but for a step added since. The AFTER_LOAD hooks run last. The result is cached whenever
-it was built, topped up or migrated further. The scenarios read this data set; what they
-change (sign-ups add rows) is gone the next run, which starts from the clean copy.
+but for a step added since; then the AFTER_LOAD hooks. Cached whenever built, topped up or
+migrated further. What the scenarios change is gone the next run (from the clean copy).
 
 The cache lives in $BENCH_CACHE (default ~/.cache/union-bench), one folder per
-DATASET_VERSION and size: bump DATASET_VERSION when a step loads other rows than before
-(a step that is new only tops up the cached copy).
+DATASET_VERSION and size: bump it when a step loads other rows (a new step only tops up).
 """
 
 import argparse
@@ -22,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, table, text
+from sqlalchemy import column, func, inspect, select, table, text
 
 from bench.applicants import load_past_applications
 from bench.city import GRASSROOTS, MEMBERS, figures_counted, load_city
@@ -32,6 +30,7 @@ from bench.env import KEYS, BenchEnv
 from bench.national import load_national_stations
 from bench.progress import say, step
 from bench.staff_data import load_audit_entries, load_pending_applications
+from bench.stations import STAGED, stage_for_nearby
 from service.extensions import db
 from service.identity.labels import public_name
 from service.models.accounts import Admin
@@ -44,7 +43,8 @@ between runs (a copy of MariaDB's data directory taken with the server stopped, 
 `$BENCH_CACHE`): the city tree with 15,583 grassroots unions and 1.72 million members, 200,000
 past applications of people who never joined (rejected over two years, those decided over 180
 days ago stored as the retention purge leaves them, and a review queue of 3,500 with due
-dates), 20,000 small and micro enterprises with their refund applications for 2020-2024. A
+dates), 20,000 small and micro enterprises with their refund applications for 2020-2024,
+the national stations and, in a table of their own, the nearby search's synthetic ones. A
 run starts from the clean copy, so what a scenario adds is gone the next run; the output's
 last lines say whether the data set was restored or built, and how long that took."""
 
@@ -67,8 +67,8 @@ def size(quick: bool) -> Size:
 
 
 def _city(settings: dict, quick: bool) -> int:
-    s = size(quick)
-    return load_city(settings, s.members, s.grassroots)
+    s = size(quick)  # the figures are counted once, by AFTER_LOAD, after every step
+    return load_city(settings, s.members, s.grassroots, count_figures=False)
 
 
 def _applications(settings: dict, quick: bool) -> int:
@@ -103,12 +103,14 @@ STEPS: list[tuple[str, Callable[[dict, bool], int]]] = [
     ("the review queue's pending applications",
      lambda settings, quick: load_pending_applications(5_000 if quick else 20_000)),
     ("the audit log", lambda settings, quick: load_audit_entries(size(quick).members // 4)),
+    ("the nearby search's stations", stage_for_nearby),
 ]
 
 # Run after the steps, on every build or restore, in an app context, before the snapshot:
-# function(settings, quick, added: whether a step added rows). For what the service keeps
-# derived from the rows (counts, caches), which must match them.
-AFTER_LOAD: list[Callable[[dict, bool, bool], None]] = [figures_counted]
+# (tables it derives from, function(settings, quick, added: whether a step added rows to
+# them)). For what the service keeps derived from rows (counts), once, after every step.
+AFTER_LOAD: list[tuple[tuple[str, ...], Callable[[dict, bool, bool], None]]] = [
+    (("members", "join_applications"), figures_counted)]
 
 
 def cache_root() -> Path:
@@ -170,11 +172,15 @@ def snapshot(env, quick: bool) -> Path:
     return target
 
 
-def _rows() -> dict[str, int]:
-    """Rows of the tables the steps fill (InnoDB's estimates are not enough: exact)."""
-    return {name: db.session.scalar(select(func.count()).select_from(table(name)))
-            for name in ("members", "join_applications", "refund_applications", "stations",
-                         "audit_log")}
+FILLED = ("members", "join_applications", "refund_applications", "stations", "audit_log",
+          STAGED.name)
+
+
+def _high_marks() -> dict[str, int | None]:
+    """Each filled table's highest id: steps only add rows above, so a moved mark is an add."""
+    present = set(inspect(db.session.connection()).get_table_names())
+    return {name: db.session.scalar(select(func.max(column("id"))).select_from(table(name)))
+            for name in FILLED if name in present}
 
 
 def load(env, quick: bool) -> tuple[list[str], bool]:
@@ -182,19 +188,19 @@ def load(env, quick: bool) -> tuple[list[str], bool]:
     what each step loaded and how long it took, and whether any row was added."""
     parts = []
     with env.app.app_context():
-        before = _rows()
+        before = _high_marks()
         for what, function in STEPS:
             started = time.monotonic()
             with step(f"data set: {what}"):
                 rows = function(env.settings, quick)
             parts.append(f"{what}: {rows:,} rows in {time.monotonic() - started:.0f} s")
         db.session.commit()
-        added = _rows() != before
-        for hook in AFTER_LOAD:
-            hook(env.settings, quick, added)
+        moved = {name for name, mark in _high_marks().items() if mark != before.get(name)}
+        for tables, hook in AFTER_LOAD:
+            hook(env.settings, quick, bool(moved.intersection(tables)))
         db.session.commit()
         db.engine.dispose()  # no connection left open across the snapshot
-    return parts, added
+    return parts, bool(moved)
 
 
 def prepare(env, quick: bool, restored_s: float | None) -> str:

@@ -1,5 +1,6 @@
 """Run wrk with one of our Lua scripts and read what it prints."""
 
+import math
 import os
 import re
 import signal
@@ -10,8 +11,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+
 LUA = Path(__file__).resolve().parent / "lua"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+# The scripts `require("report")` (lua/report.lua, what done() prints): this folder first,
+# then Lua's own path (";;").
+LUA_PATH = {"LUA_PATH": f"{LUA}/?.lua;;"}
 
 
 @dataclass
@@ -39,6 +45,32 @@ def combined(results: list[WrkResult]) -> WrkResult:
                      max(r.p99_ms for r in results), statuses)
 
 
+ANSWERS = 200  # what a row's run aims at, when its time allows: a p99 among 200 answers
+
+
+def seconds_for(rate_per_s: float, longest: int, *, shortest: int = 2,
+                answers: int = ANSWERS) -> int:
+    """How long to run wrk for `answers` at `rate_per_s` (answers per second, as measured
+    or probed), whole seconds within [shortest, longest]: a fast answer needs no long run
+    for its p99; a slow one gets `longest`, and fewer answers (its row says how many)."""
+    if rate_per_s <= 0:
+        return longest
+    return max(min(shortest, longest), min(longest, math.ceil(answers / rate_per_s)))
+
+
+def probe(url: str, headers: dict, *, calls: int = 3, budget_s: float = 1.0, **options):
+    """GET `url` up to `calls` times in a row, stopping once `budget_s` has passed: the
+    first answer (for the row's checks) and answers per second of one client (from the
+    median time of the calls), to choose a run's length with seconds_for."""
+    times, first = [], None
+    while len(times) < calls and sum(times) < budget_s:
+        started = time.perf_counter()
+        answer = requests.get(url, headers=headers, timeout=60, **options)
+        times.append(time.perf_counter() - started)
+        first = answer if first is None else first
+    return first, 1 / max(statistics.median(times), 1e-6)
+
+
 def _ms(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * UNITS[unit]
@@ -59,7 +91,7 @@ def run_wrk(url: str, script: str, *, seconds: int = 10, connections: int = 64,
     output = subprocess.run(
         _command(url, script, seconds, connections, threads, timeout_s, headers),
         capture_output=True, text=True, check=True,
-        env={**os.environ, **(env or {}), "REPLAY_THREADS": str(threads)}).stdout
+        env={**os.environ, **LUA_PATH, **(env or {}), "REPLAY_THREADS": str(threads)}).stdout
     return _parse(output, started_ns, seconds)
 
 
@@ -74,8 +106,9 @@ def replay(url: str, replay_file: Path, *, connections: int = 64, threads: int =
     wrk's timeout and a margin.
     """
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as done_dir:
-        env = {**os.environ, "REPLAY_FILE": str(replay_file), "REPLAY_THREADS": str(threads),
-               "REPLAY_DONE": str(Path(done_dir) / "thread"), "REPLAY_GRACE": str(timeout_s + 5)}
+        env = {**os.environ, **LUA_PATH, "REPLAY_FILE": str(replay_file),
+               "REPLAY_THREADS": str(threads), "REPLAY_DONE": str(Path(done_dir) / "thread"),
+               "REPLAY_GRACE": str(timeout_s + 5)}
         started_ns = time.time_ns()
         process = subprocess.Popen(
             _command(url, script, max_seconds, connections, threads, timeout_s, None),

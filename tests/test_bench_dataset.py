@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bench import dataset
+from bench import city, dataset
 from service.demo.stations import generate_stations, insert_stations
 from service.extensions import db
 from service.models.orgs import Org
@@ -42,8 +42,8 @@ def cache(tmp_path, monkeypatch):
         return 3
 
     monkeypatch.setattr(dataset, "STEPS", [("rows", load)])
-    monkeypatch.setattr(dataset, "AFTER_LOAD",
-                        [lambda settings, quick, added: after.append((quick, added))])
+    monkeypatch.setattr(dataset, "AFTER_LOAD", [
+        (dataset.FILLED, lambda settings, quick, added: after.append((quick, added)))])
     return loaded, after
 
 
@@ -102,8 +102,30 @@ def test_a_step_added_since_tops_up_the_restored_data_set_and_it_is_cached_again
                                batch=5)
 
     monkeypatch.setattr(dataset, "STEPS", [*dataset.STEPS, ("stations", stations)])
+    members = []  # a hook deriving from the members only: not theirs to redo
+    monkeypatch.setattr(dataset, "AFTER_LOAD", [*dataset.AFTER_LOAD, (
+        ("members",), lambda settings, quick, added: members.append(added))])
     second = Env(app, tmp_path / "second")
     dataset.restore(second.data_dir, quick=True)
     line = dataset.prepare(second, True, 1.0)
     assert "topped up" in line and "stations: 5 rows" in line
     assert second.events == ["halt", "serve"] and after[-1] == (True, True)
+    assert members == [False]
+
+
+def test_the_figures_are_counted_once_after_the_steps_and_not_when_nothing_was_added(
+        app, demo_orgs, tmp_path, monkeypatch):
+    monkeypatch.setenv("BENCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(dataset, "QUICK", dataset.Size(40, 300, 0, 0, 0))
+    monkeypatch.setattr(dataset, "STEPS", [(  # in this process, not in workers
+        "the city tree and its members", lambda settings, quick: dataset._city(None, quick))])
+    counted = []
+    real_rebuild = city.rebuild
+    monkeypatch.setattr(city, "rebuild", lambda: counted.append(real_rebuild()))
+    (tmp_path / "first" / "data").mkdir(parents=True)  # what the snapshot copies
+    line = dataset.prepare(Env(app, tmp_path / "first"), True, None)
+    # by AFTER_LOAD, not by the step too, into count rows for the members loaded
+    assert "300 rows" in line and len(counted) == 1 and counted[0] > 0
+    second = Env(app, tmp_path / "second")
+    line = dataset.prepare(second, True, 1.0)  # the same rows: nothing added, nothing counted
+    assert "topped up" not in line and len(counted) == 1 and second.events == []

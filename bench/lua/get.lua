@@ -1,4 +1,5 @@
 -- GET the same path on every request; counts statuses per thread.
+local report = require("report")  -- done()'s lines, bench/lua/report.lua
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) statuses = {} end
@@ -6,8 +7,5 @@ function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
 function done(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    local s = thread:get("statuses")
-    for code, count in pairs(s) do io.write(string.format("STATUS %d %d\n", code, count)) end
-  end
+  report.done(threads, summary)
 end

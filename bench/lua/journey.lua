@@ -8,6 +8,7 @@
 -- split between threads; a rider whose step fails sends nothing more. Idle connections
 -- wait IDLE_MS, then ask GET /healthz (not counted); a thread stops when every step of its
 -- riders is answered or abandoned, or REPLAY_GRACE seconds after its last answer.
+local report = require("report")  -- done()'s lines, bench/lua/report.lua
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -116,13 +117,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    for code, count in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %d %d\n", code, count))
-    end
-    io.write(string.format("FINISHED %d\n", thread:get("finished_ns")))
-  end
-  local e = summary.errors
-  io.write(string.format("ERRORS connect %d read %d write %d timeout %d\n",
-                         e.connect, e.read, e.write, e.timeout))
+  report.done(threads, summary)
 end

@@ -1,4 +1,5 @@
 -- Nearby search from random points of a box (env NEARBY_BOX = "minLat,minLng,maxLat,maxLng").
+local report = require("report")  -- done()'s lines, bench/lua/report.lua
 local threads = {}
 local box = {}
 for v in string.gmatch(os.getenv("NEARBY_BOX") or "34.70,113.55,34.85,113.80", "[^,]+") do
@@ -23,9 +24,5 @@ function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
 function done(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    for code, count in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %d %d\n", code, count))
-    end
-  end
+  report.done(threads, summary)
 end

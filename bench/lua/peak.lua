@@ -5,6 +5,7 @@
 -- (a prefix for fresh wx.login codes), PEAK_COUNTS (where done() writes
 -- "KIND <kind> <status> <count>" lines). Each request is tagged in X-Request-ID (the
 -- service echoes it), so an answer is counted under the kind it answers.
+local report = require("report")  -- done()'s lines, bench/lua/report.lua
 local threads = {}
 local box = {}
 for v in string.gmatch(os.getenv("NEARBY_BOX"), "[^,]+") do table.insert(box, tonumber(v)) end
@@ -91,17 +92,12 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
+  report.done(threads, summary)
   local out = io.open(os.getenv("PEAK_COUNTS"), "w")
   for _, thread in ipairs(threads) do
-    for code, count in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %d %d\n", code, count))
-    end
     for key, count in pairs(thread:get("counts")) do
       out:write(string.format("KIND %s %d\n", key, count))
     end
   end
   out:close()
-  local e = summary.errors
-  io.write(string.format("ERRORS connect %d read %d write %d timeout %d\n",
-                         e.connect, e.read, e.write, e.timeout))
 end

@@ -5,6 +5,7 @@
 -- A request lost with its connection never gets an answer: once every line is sent, a
 -- thread that heard no answer for REPLAY_GRACE seconds (longer than wrk's --timeout)
 -- finishes at its last answer, and the harness counts the rest as lost.
+local report = require("report")  -- done()'s lines, bench/lua/report.lua
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -71,13 +72,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    for code, count in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %d %d\n", code, count))
-    end
-    io.write(string.format("FINISHED %d\n", thread:get("finished_ns")))
-  end
-  local e = summary.errors
-  io.write(string.format("ERRORS connect %d read %d write %d timeout %d\n",
-                         e.connect, e.read, e.write, e.timeout))
+  report.done(threads, summary)
 end
