@@ -1,5 +1,7 @@
 """Exports read their table in id order, a page at a time, with no sort of the whole set."""
 
+import threading
+
 import pytest
 from sqlalchemy import select, text
 
@@ -72,3 +74,17 @@ def test_every_result_comes_once_in_id_order_across_pages(app, filled, name, by_
         # plain rows of the export's columns, not objects of the session
         columns = list(statement.selected_columns.keys())
         assert all(list(item._fields) == columns for item in read)
+
+
+@pytest.mark.parametrize("by_ids", [False, True])
+def test_a_read_stopped_early_leaves_no_reading_behind(app, filled, by_ids):
+    """A download cut short closes the rows: the page read ahead is dropped, its thread
+    and its connection end with it."""
+    with app.app_context():
+        statement, entity = scoped("members", "JS")
+        rows = in_id_order(statement, entity, size=8, by_ids=by_ids)
+        first = [next(rows) for _ in range(12)]
+        rows.close()
+    assert [row.id for row in first] == sorted(row.id for row in first)
+    assert not [thread for thread in threading.enumerate()
+                if thread.name == "export-read-ahead"]
