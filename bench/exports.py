@@ -64,11 +64,12 @@ def read_back(path: Path) -> tuple[list[int], list[tuple]]:
             with archive.open(f"xl/worksheets/sheet{number}.xml") as sheet:
                 while block := sheet.read(1 << 20):
                     data = tail + block
+                    end = data.rfind(b">") + 1  # whole tags only: the rest waits a block
+                    data, tail = data[:end], data[end:]
                     opened += data.count(b"<row>") + data.count(b"<row ")
                     closed += data.count(b"</row>")
                     if first is None and b"</row>" in data:
                         first = data[data.index(b"<row"):data.index(b"</row>") + 6]
-                    tail = data[-5:]  # a tag cut in two is found, none counted twice
             counts.append(opened if opened == closed else -1)
             cells = ElementTree.fromstring(first or b"<row/>")
             headers.append(tuple("".join(cell.itertext()) for cell in cells))
