@@ -1,5 +1,7 @@
 """Exports read their table in id order, a page at a time, with no sort of the whole set."""
 
+import threading
+
 import pytest
 from sqlalchemy import select, text
 
@@ -35,7 +37,8 @@ def scoped(name: str, org_code: str = "ZZ"):
     root = db.session.scalar(select(Org).where(Org.code == org_code))
     if name == "members":
         return roster_query().where(Member.org_id.in_(subtree_ids(root))), Member
-    return filtered(ledger_query(), {}, subtree_ids(root)), RefundApplication
+    return (filtered(ledger_query(), {}, RefundApplication.org_id.in_(subtree_ids(root))),
+            RefundApplication)
 
 
 @pytest.mark.parametrize("name", ["members", "refunds"])
@@ -58,15 +61,30 @@ def test_a_page_reads_the_table_along_its_primary_key_and_sorts_nothing(app, fil
         assert f"SEARCH {table} USING INTEGER PRIMARY KEY (rowid>?)" in details, details
 
 
+@pytest.mark.parametrize("by_ids", [False, True])
 @pytest.mark.parametrize("name", ["members", "refunds"])
-def test_every_result_comes_once_in_id_order_across_pages(app, filled, name):
+def test_every_result_comes_once_in_id_order_across_pages(app, filled, name, by_ids):
     with app.app_context():
         statement, entity = scoped(name, "JS")
         expected = db.session.scalars(
             statement.with_only_columns(entity.id).order_by(entity.id)).all()
-        read = list(in_id_order(statement, entity, size=64))
+        read = list(in_id_order(statement, entity, size=64, by_ids=by_ids))
         assert len(expected) > 3 * 64
         assert [item.id for item in read] == expected
         # plain rows of the export's columns, not objects of the session
         columns = list(statement.selected_columns.keys())
         assert all(list(item._fields) == columns for item in read)
+
+
+@pytest.mark.parametrize("by_ids", [False, True])
+def test_a_read_stopped_early_leaves_no_reading_behind(app, filled, by_ids):
+    """A download cut short closes the rows: the page read ahead is dropped, its thread
+    and its connection end with it."""
+    with app.app_context():
+        statement, entity = scoped("members", "JS")
+        rows = in_id_order(statement, entity, size=8, by_ids=by_ids)
+        first = [next(rows) for _ in range(12)]
+        rows.close()
+    assert [row.id for row in first] == sorted(row.id for row in first)
+    assert not [thread for thread in threading.enumerate()
+                if thread.name == "export-read-ahead"]
