@@ -58,19 +58,25 @@ def join_target(data: dict) -> tuple[Org, JoinCode | None]:
 def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> JoinApplication | None:
     """409 when the account is a member or has a live application already; else the live
     application of another account that holds the person (a claim on it is a dispute).
-    `person_indexes`: the person's blind index under every configured key."""
-    member = db.session.scalar(
-        select(Member).options(joinedload(Member.org)).where(Member.user_id == user.id))
+    `person_indexes`: the person's blind index under every configured key.
+
+    The checks read only the columns they decide on (a sign-up hall's every submission
+    passes them); the rows themselves are loaded only for an answer that needs them."""
+    member = db.session.execute(
+        select(Member.status, Member.person_index, Member.org_id)
+        .where(Member.user_id == user.id)).first()
     if member is not None and member.status != "withdrawn":  # a withdrawn one may rejoin
         if member.person_index not in person_indexes:
             abort(409, "already_member", "当前微信账号已办理入会，一个微信账号只能绑定一名会员")
+        member_org = db.session.get(Org, member.org_id)
         if member.org_id == org.id:
-            abort(409, "already_member", f"您已是{member.org.name}会员，无需重复申请")
+            abort(409, "already_member", f"您已是{member_org.name}会员，无需重复申请")
         abort(409, "already_member",
-              f"您已是{member.org.name}会员，一人只能加入一个工会；如需转入{org.name}，"
+              f"您已是{member_org.name}会员，一人只能加入一个工会；如需转入{org.name}，"
               "请联系工会工作人员办理会籍转移")
-    holder = db.session.scalar(
-        select(JoinApplication).where(JoinApplication.active_person_index.in_(person_indexes)))
+    holder = db.session.execute(
+        select(JoinApplication.id, JoinApplication.user_id)
+        .where(JoinApplication.active_person_index.in_(person_indexes))).first()
     own = db.session.scalar(
         select(JoinApplication.status)
         .where(JoinApplication.user_id == user.id,
@@ -79,7 +85,7 @@ def refuse_duplicates(user: User, person_indexes: list[str], org: Org) -> JoinAp
         abort(409, "claim_pending", CLAIM_PENDING)
     if own is not None or (holder is not None and holder.user_id == user.id):
         abort(409, "application_pending", "已有一份入会申请正在审核中，请耐心等待审核结果")
-    return holder
+    return db.session.get(JoinApplication, holder.id) if holder is not None else None
 
 
 def phone_verified(user: User, phone: str) -> bool:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from service.core import clock
 from service.models.figures import APPLICATION, MEMBER, FigureChange, group_of
@@ -44,16 +45,34 @@ def _columns(model) -> tuple[str, ...]:
     return ("org_id", "status", "occupation", TRACKED[model][1])
 
 
-def _record(connection, model, rows: list[tuple[int, tuple]], district=None) -> None:
+def _loaded_orgs(session, org_ids) -> dict[int, tuple]:
+    """(path, district code) of the orgs among `org_ids` the session holds loaded and
+    unchanged: what the database holds in this transaction, so no SELECT is needed."""
+    known = {}
+    for org_id in org_ids:
+        org = session.identity_map.get(identity_key(Org, org_id))
+        if org is None or org in session.dirty or org in session.new:
+            continue
+        loaded = inspect(org).dict
+        if "path" in loaded and "district_code" in loaded:
+            known[org_id] = (loaded["path"], loaded["district_code"])
+    return known
+
+
+def _record(connection, model, rows: list[tuple[int, tuple]], district=None,
+            session=None) -> None:
     """Write (delta, (org_id, status, occupation, at)) rows as changes (in `district`
-    when given, else their org's)."""
+    when given, else their org's); the orgs `session` holds loaded are not read again."""
     rows = [(delta, values) for delta, values in rows if values[0] is not None]
     if not rows:
         return
-    orgs = dict((org_id, (path, district if district is not None else here))
-                for org_id, path, here in connection.execute(
-                    select(Org.id, Org.path, Org.district_code)
-                    .where(Org.id.in_({values[0] for _, values in rows}))))
+    wanted = {values[0] for _, values in rows}
+    found = _loaded_orgs(session, wanted) if session is not None else {}
+    if wanted - found.keys():
+        found.update((org_id, (path, here)) for org_id, path, here in connection.execute(
+            select(Org.id, Org.path, Org.district_code).where(Org.id.in_(wanted - found.keys()))))
+    orgs = {org_id: (path, district if district is not None else here)
+            for org_id, (path, here) in found.items()}
     subject = TRACKED[model][0]
     changes = []
     for delta, (org_id, status, occupation, at) in rows:
@@ -85,7 +104,7 @@ def _after_flush(session, flush_context) -> None:
             if before != after:
                 by_model.setdefault(type(obj), []).extend([(-1, before), (1, after)])
     for model, rows in by_model.items():
-        _record(session.connection(), model, rows)
+        _record(session.connection(), model, rows, session=session)
     for obj in session.dirty:
         if isinstance(obj, Org):
             history = inspect(obj).attrs.district_code.history

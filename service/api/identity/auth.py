@@ -24,9 +24,9 @@ class WeChatLogin(MethodView):
 
         凭证即小程序 wx.login 返回的 code；由入会码打开时可附带 scene，计入该入会码的扫码后登录数。
         """
-        user = sign_in(data["code"], data.get("scene"))
+        user, created = sign_in(data["code"], data.get("scene"))
         # Read before the commit expires the user: the answer needs no further query.
         token, expires_in = issue_token(MEMBER, user.id, user.token_version)
-        body = {"token": token, "expires_in": expires_in, "user": describe(user)}
+        body = {"token": token, "expires_in": expires_in, "user": describe(user, new=created)}
         db.session.commit()
         return body
