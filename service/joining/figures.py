@@ -58,6 +58,25 @@ def counts(root: Org, subject: str, periods, children=()) -> Counter:
     return totals
 
 
+def subtree_total(session, root: Org, subject: str, *, status: str | None = None,
+                  group: str | None = None) -> int:
+    """How many of `subject` (members or applications) `root`'s subtree holds, of `status`
+    and occupation group `group` when given: the kept counts plus the changes not yet
+    folded in, read through `session` (a list's own), exactly what counting them gives."""
+    kept = (FigureCount.scope_id == root.id, FigureCount.subject == subject,
+            FigureCount.period == ALL)
+    changed = (FigureChange.org_path >= root.path,
+               FigureChange.org_path < root.path[:-1] + "0", FigureChange.subject == subject)
+    if status is not None:
+        kept, changed = (*kept, FigureCount.status == status), \
+            (*changed, FigureChange.status == status)
+    if group is not None:
+        kept, changed = (*kept, FigureCount.grp == group), (*changed, FigureChange.grp == group)
+    counted = select(func.coalesce(func.sum(FigureCount.count), 0)).where(*kept)
+    pending = select(func.coalesce(func.sum(FigureChange.delta), 0)).where(*changed)
+    return int(session.scalar(select(counted.scalar_subquery() + pending.scalar_subquery())))
+
+
 def count_query(scopes, subject: str, periods):
     """The kept counts of `scopes` in `periods`: a range of the primary key per scope."""
     return (select(FigureCount.scope_id, FigureCount.period, FigureCount.district_code,
