@@ -55,7 +55,8 @@ def figure_total(args: dict, subject: str):
     occupation = args.get("occupation") or None
     if not given <= FIGURE_FILTERS or occupation not in (None, *NEW_EMPLOYMENT_GROUPS):
         return None
-    return functools.partial(subtree_total, root=scope_root(args.get("org_id")),
+    root = scope_root(args.get("org_id"))  # its id and path now: a commit expires it
+    return functools.partial(subtree_total, root_id=root.id, root_path=root.path,
                              subject=subject, status=args.get("status") or None,
                              group=occupation)
 
