@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bench.city import GRASSROOTS, MEMBERS, load_city
 from bench.data import ensure_orgs, load_refund_applications
+from bench.env import cpu_seconds
 from bench.progress import step
 from bench.report import Row, target
 from bench.staff_data import load_audit_entries, load_pending_applications
@@ -50,13 +51,15 @@ NOTE = f"""- **staff lists**: the city at its size (its members, a review queue 
   pending part; the refund queue; the audit log. Each list first single user (target: p99
   at most 300 ms), then at 16 connections (target: p99 at most 3x /healthz's p99 at 16
   connections, measured in this scenario: the row "GET /healthz at 16 connections").
-  `checks` give what the first answer held (status, total, items) and how many answers
-  the run had. A run lasts as long as {ANSWERS} answers take, 2 s at least and 5 s at most:
+  `checks` give what the first answer held (status, total, items), how many answers
+  the run had and, at 16 connections, the CPU the gunicorn workers and MariaDB spent per
+  answered request (on 2 cores, a p99 within 3x /healthz's at 16 connections needs a few
+  ms in all). A run lasts as long as {ANSWERS} answers take, 2 s at least and 5 s at most:
   single user at the rate of the first few answers (up to three in a row, a second's
   worth), at 16 connections at the single user's measured rate (16 connections answer at
   least as many a second). A list fast enough has its p99 among {ANSWERS} answers or more;
   one slower than {ANSWERS} in 5 s runs the 5 s every list had before, its p99 among the
-  answers it got (40 for the city's first member page: the checks say so)."""
+  answers it got (the checks say how many)."""
 
 
 def _street(who: str) -> int:
@@ -89,18 +92,37 @@ def _measure(url, headers, seconds, connections):
                    threads=min(2, connections), timeout_s=30, headers=headers)
 
 
+def _processes(env) -> dict[str, list[int]]:
+    """The gunicorn workers and MariaDB, whose CPU a run's requests use."""
+    return {"workers": env.worker_pids(),
+            "MariaDB": [int((env.data_dir / "mysqld.pid").read_text())]}
+
+
+def _measure_cpu(env, url, headers, seconds, connections):
+    """`_measure`, with the CPU the workers and MariaDB spent per answered request (ms):
+    what 2 cores can serve at best, whatever else the machine runs meanwhile."""
+    processes = _processes(env)
+    before = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in processes.items()}
+    result = _measure(url, headers, seconds, connections)
+    spent = {name: sum(cpu_seconds(pid) for pid in pids) - before[name]
+             for name, pids in processes.items()}
+    per_request = "; CPU per request " + ", ".join(
+        f"{name} {1000 * cpu / max(1, result.answered):.1f} ms" for name, cpu in spent.items())
+    return result, per_request
+
+
 def staff_lists(env, baseline, *, quick, seconds):
     from bench.scenarios import staff_token  # the scenarios module lists this one
 
     loaded, held = _load(env, quick)
     seconds = max(3, seconds // 2)  # 40 runs, each this long at most
     with step(f"GET /healthz: wrk for {seconds} s at {CONNECTIONS} connections"):
-        health = _measure(env.url + "/healthz", {}, seconds, CONNECTIONS)
+        health, health_cpu = _measure_cpu(env, env.url + "/healthz", {}, seconds, CONNECTIONS)
     yield Row(f"GET /healthz at {CONNECTIONS} connections", health.requests_per_s,
               health.requests_per_s / baseline.requests_per_s, health.p50_ms, health.p99_ms,
               f"{health.answered} answered; {loaded:,} city members, {held['pending']:,} "
               f"pending applications, {held['audit entries']:,} audit entries, "
-              f"{held['refunds']:,} refund applications")
+              f"{held['refunds']:,} refund applications{health_cpu}")
     tokens: dict[str, str] = {}
     for who in ("city root", "one district"):
         for name, path, query, accounts in LISTS:
@@ -121,7 +143,7 @@ def staff_lists(env, baseline, *, quick, seconds):
             # 16 connections answer at least as many a second as one does
             loaded_s = seconds_for(single.requests_per_s, seconds)
             with step(f"{name} as {who}: wrk for {loaded_s} s at {CONNECTIONS} connections"):
-                loaded_run = _measure(url, headers, loaded_s, CONNECTIONS)
+                loaded_run, cpu = _measure_cpu(env, url, headers, loaded_s, CONNECTIONS)
             for result, label, goal in (
                     (single, "single user", (f"{name} ({who}): p99 at most {P99_TARGET_MS} "
                                              "ms, single user",
@@ -139,5 +161,6 @@ def staff_lists(env, baseline, *, quick, seconds):
                 yield Row(f"{name} ({who}, {label})", result.requests_per_s,
                           result.requests_per_s / baseline.requests_per_s, result.p50_ms,
                           result.p99_ms,
-                          f"{answer}; {result.answered} answered, all 200: {ok}",
+                          f"{answer}; {result.answered} answered, all 200: {ok}"
+                          + (cpu if result is loaded_run else ""),
                           [target(*goal)])

@@ -14,9 +14,11 @@ from openpyxl import load_workbook
 
 from service.extensions import db
 from service.identity import audit
+from service.joining import figures
 from service.joining.review import application_query
 from service.joining.roster import member_query
 from service.models.accounts import Admin
+from service.models.figures import MEMBER, FigureCount
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org
 from tests.helpers import ON_MYSQL, explain
@@ -240,3 +242,35 @@ def test_the_city_roots_audit_log_reads_the_log_alone(app, city):
         db.session.rollback()
     assert_newest_first_alone(page, "audit_log")
     assert_reads_alone(total, "audit_log")
+
+
+@pytest.mark.parametrize("username", ["city_admin", "jinshui_admin"])
+def test_an_unfiltered_total_reads_the_figures_by_key_not_the_members(app, city, username):
+    """The total of a list filtered by nothing the figures do not count by: a range of the
+    counts' primary key and one of the changes' org path index; no member row."""
+    with app.app_context():
+        figures.rebuild()
+        _analyze(["figure_counts", "figure_changes"])
+        root = db.session.scalar(sa.select(Admin).where(Admin.username == username)).org
+        held = db.session.scalar(sa.select(sa.func.count()).select_from(FigureCount))
+        plans = [explain(figures.total_query(root.id, root.path, MEMBER, **narrowed))
+                 for narrowed in ({}, {"status": "active", "group": "courier"})]
+        total = figures.subtree_total(db.session, root.id, root.path, MEMBER)
+        scope = sa.select(Org.id).where(Org.path.startswith(root.path))
+        assert total == db.session.scalar(sa.select(sa.func.count()).select_from(Member)
+                                          .where(Member.org_id.in_(scope))) > 0
+    for plan in plans:
+        if ON_MYSQL:
+            tables = {row["table"]: row for row in plan if row["table"]}
+            assert set(tables) <= {"figure_counts", "figure_changes", None}, plan
+            assert tables["figure_counts"]["key"] == "PRIMARY", plan
+            assert tables["figure_counts"]["type"] in ("ref", "range"), plan
+            assert int(tables["figure_counts"]["rows"]) < held / 4, (plan, held)
+            assert tables["figure_changes"]["key"] == "ix_figure_changes_org_path", plan
+        else:
+            details = _details(plan)
+            # the primary key (SQLite's index of it): one scope, subject and period
+            assert ("SEARCH figure_counts USING INDEX sqlite_autoindex_figure_counts_1 "
+                    "(scope_id=? AND subject=? AND period=?") in details, details
+            assert "figure_changes USING INDEX ix_figure_changes_org_path" in details, details
+            assert "members" not in details, details

@@ -16,6 +16,32 @@ NAMING_CONVENTION = {
 }
 
 
+UNIQUE_ORDER = "unique_order_of"  # the entity whose id ends a statement's order
+ORDER_HINTS = "order_hints"  # the plan hints that pin a statement's reading order
+
+
+def ordered_by_id(statement, model, *columns, descending: bool = False):
+    """`statement` ordered by `columns`, then by `model.id` (a unique order), marked so that
+    a later page may pick its ids first (service/web/pages.py)."""
+    last = model.id.desc() if descending else model.id
+    return statement.order_by(*columns, last).execution_options(**{UNIQUE_ORDER: model})
+
+
+def unique_order_of(statement):
+    """The model whose id ends the order of `statement` (`ordered_by_id`), else None."""
+    return statement.get_execution_options().get(UNIQUE_ORDER)
+
+
+def read_in_order(statement, model, index: str):
+    """`statement` read through `index` of `model` on MySQL, in the index's order until the
+    page is full: a FORCE INDEX that a count and a fetch by id drop (`without_hints`).
+    SQLite (development) has no such hint: its own plan stands."""
+    text = f"FORCE INDEX ({index})"
+    hints = statement.get_execution_options().get(ORDER_HINTS, frozenset())
+    return (statement.with_hint(model, text, "mysql")
+            .execution_options(**{ORDER_HINTS: hints | {text}}))
+
+
 def newest_first(statement, model, *, by_primary_key: bool):
     """`statement` ordered by `model.id`, newest first; `by_primary_key` also pins MySQL's
     plan to reading the primary key backwards until the page is full.
@@ -27,19 +53,20 @@ def newest_first(statement, model, *, by_primary_key: bool):
     scope or a selective filter is left to the optimizer (an org's index, then a sort of
     few rows), since reading the primary key would pass over most of the table.
     """
-    statement = statement.order_by(model.id.desc())
-    if by_primary_key:  # SQLite (development) has no such hint: its own plan stands
-        statement = statement.with_hint(model, "FORCE INDEX (PRIMARY)", "mysql")
-    return statement
+    statement = ordered_by_id(statement, model, descending=True)
+    return read_in_order(statement, model, "PRIMARY") if by_primary_key else statement
 
 
 def without_hints(statement, *, keep_lookups: bool = False):
     """`statement` less its plan hints: a count does not read in any order, and rows
-    fetched by id want the primary key. `keep_lookups` keeps a USE INDEX (how the rows are
-    found, not their order: a count wants it too) and drops only the FORCE INDEX."""
+    fetched by id want the primary key. `keep_lookups` keeps the hints of how the rows are
+    found (a USE INDEX: a count wants it too) and drops only those `read_in_order` added.
+
+    SQLAlchemy has no public way to take a hint back: the copy's hint table is rewritten."""
+    order_hints = statement.get_execution_options().get(ORDER_HINTS, frozenset())
     statement = statement._generate()
     kept = {key: hint for key, hint in statement._hints.items()
-            if keep_lookups and hint.startswith("USE INDEX")}
+            if keep_lookups and hint not in order_hints}
     statement._hints = type(statement._hints)(kept)
     return statement
 

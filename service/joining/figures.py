@@ -58,6 +58,35 @@ def counts(root: Org, subject: str, periods, children=()) -> Counter:
     return totals
 
 
+def subtree_total(session, root_id: int, root_path: str, subject: str, *,
+                  status: str | None = None, group: str | None = None) -> int:
+    """How many of `subject` (members or applications) the subtree of the org `root_id`
+    (at `root_path`) holds, of `status` and occupation group `group` when given: the kept
+    counts plus the changes not yet folded in, read through `session` (a list's own),
+    exactly what counting the rows gives."""
+    return int(session.scalar(total_query(root_id, root_path, subject, status=status,
+                                          group=group)))
+
+
+def total_query(root_id: int, root_path: str, subject: str, *, status: str | None = None,
+                group: str | None = None):
+    """The SELECT of `subtree_total`: one range of the counts' primary key (period "all"
+    of one scope) and one range of the changes' org path index."""
+    kept = [FigureCount.scope_id == root_id, FigureCount.subject == subject,
+            FigureCount.period == ALL]
+    changed = [FigureChange.org_path >= root_path,
+               FigureChange.org_path < root_path[:-1] + "0", FigureChange.subject == subject]
+    if status is not None:
+        kept.append(FigureCount.status == status)
+        changed.append(FigureChange.status == status)
+    if group is not None:
+        kept.append(FigureCount.grp == group)
+        changed.append(FigureChange.grp == group)
+    counted = select(func.coalesce(func.sum(FigureCount.count), 0)).where(*kept)
+    pending = select(func.coalesce(func.sum(FigureChange.delta), 0)).where(*changed)
+    return select(counted.scalar_subquery() + pending.scalar_subquery())
+
+
 def count_query(scopes, subject: str, periods):
     """The kept counts of `scopes` in `periods`: a range of the primary key per scope."""
     return (select(FigureCount.scope_id, FigureCount.period, FigureCount.district_code,

@@ -6,16 +6,19 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from service.core import clock
+from service.core.database import read_in_order
 from service.core.pii import blind_match
 from service.domain.errors import RuleViolation
 from service.extensions import db
 from service.identity import audit
 from service.identity.auth import has_role, scope_org_ids
-from service.joining.roster import common_filters, deadline_order, most_rows_pass
+from service.joining.roster import common_filters, deadline_order, figure_total, most_rows_pass
 from service.models.accounts import Admin
+from service.models.figures import APPLICATION
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org, in_subtree
 from service.web.errors import abort
+from service.web.pages import with_known_total
 
 # Reasons a reviewer picks from (or types their own): each tells the applicant what to do.
 REJECT_REASONS = (
@@ -44,9 +47,10 @@ def application_query(args: dict) -> Select:
     if most_rows_pass(args, "status", "since", "until", "overdue"):
         # Read in the queue's order until the page is full, never sorting the scope whole
         # (see core.database.newest_first for why MariaDB needs telling).
-        query = query.with_hint(JoinApplication, f"FORCE INDEX ({DUE_ORDER_INDEX})", "mysql")
-    return common_filters(query, JoinApplication, JoinApplication.id_index,
-                          JoinApplication.created_at, args)
+        query = read_in_order(query, JoinApplication, DUE_ORDER_INDEX)
+    query = common_filters(query, JoinApplication, JoinApplication.id_index,
+                           JoinApplication.created_at, args)
+    return with_known_total(query, figure_total(args, APPLICATION))
 
 
 def waiting_summary(root: Org) -> dict:

@@ -1,22 +1,29 @@
 """Staff filters shared by the application queue, the member roster and its export."""
 
+import functools
 import re
 
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
 from service.core import clock
-from service.core.database import newest_first
+from service.core.database import newest_first, ordered_by_id
 from service.core.pii import blind_match
+from service.domain.enums import NEW_EMPLOYMENT_GROUPS
 from service.identity.auth import current_admin, get_scoped
 from service.identity.lookups import exact_lookup, record_lookup
+from service.joining.figures import subtree_total
+from service.models.figures import MEMBER
 from service.models.members import Member
 from service.models.orgs import Org, in_subtree, is_broad
+from service.web.pages import with_known_total
 
 # A member number as cards show it (service/joining/membership.py), whole or its start.
 MEMBER_NO = re.compile(r"\d{6}-\d{4}(-\d{1,8})?")
 PHONE_TAIL = re.compile(r"\d{4}")
 NAME_INDEX = "ix_members_name_org"
+PAGING = ("page", "page_size")
+FIGURE_FILTERS = {"org_id", "status", "occupation"}  # what the kept figures count by
 
 
 def scope_root(org_id: int | None) -> Org:
@@ -36,6 +43,22 @@ def most_rows_pass(args: dict, *selective: str) -> bool:
     if args.get("q") or any(name in args for name in selective):
         return False
     return is_broad(scope_root(args.get("org_id")))
+
+
+def figure_total(args: dict, subject: str):
+    """The list's total from the figures kept per org subtree (service/joining/figures.py)
+    when it is filtered by nothing they do not count by (the org subtree, the status, an
+    occupation of the new-employment groups): a function of the list's session, so no
+    list counts the city's 1.72 million rows for a total; else None (the rows counted)."""
+    given = {name for name, value in args.items()
+             if name not in PAGING and value is not None and value != ""}
+    occupation = args.get("occupation") or None
+    if not given <= FIGURE_FILTERS or occupation not in (None, *NEW_EMPLOYMENT_GROUPS):
+        return None
+    root = scope_root(args.get("org_id"))  # its id and path now: a commit expires it
+    return functools.partial(subtree_total, root_id=root.id, root_path=root.path,
+                             subject=subject, status=args.get("status") or None,
+                             group=occupation)
 
 
 def search_filter(query: Select, model, person_column, q: str | None) -> Select:
@@ -71,6 +94,7 @@ def common_filters(query: Select, model, person_column, time_column, args: dict)
 def member_query(args: dict, query: Select | None = None) -> Select:
     """Members in scope filtered by `args`, newest first; `q` may also be a member number
     (whole, or its first part: district-year) or a phone's last four digits."""
+    total = figure_total(args, MEMBER) if query is None else None
     if query is None:
         query = newest_first(select(Member).options(selectinload(Member.org)), Member,
                              by_primary_key=most_rows_pass(args, "since", "until", "status"))
@@ -89,7 +113,8 @@ def member_query(args: dict, query: Select | None = None) -> Select:
         # (name, org) index, each entry's org checked in the index, finds the page and its
         # total; MariaDB would rather read every member of those orgs to look at the name.
         query = query.with_hint(Member, f"USE INDEX ({NAME_INDEX})", "mysql")
-    return common_filters(query, Member, Member.person_index, Member.joined_at, args)
+    query = common_filters(query, Member, Member.person_index, Member.joined_at, args)
+    return with_known_total(query, total)
 
 
 def deadline_order(query, model, open_statuses, overdue: bool | None = None):
@@ -102,4 +127,4 @@ def deadline_order(query, model, open_statuses, overdue: bool | None = None):
     unset = getattr(model, "due_unset", None)
     if unset is None:
         unset = case((model.due_on.is_(None), 1), else_=0)
-    return query.order_by(unset, model.due_on, model.id)
+    return ordered_by_id(query, model, unset, model.due_on)

@@ -2,9 +2,18 @@
 
 from datetime import datetime
 
-from flask import g, has_request_context
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, func, select, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    event,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.core import clock
 from service.core.database import one_of
@@ -51,13 +60,34 @@ class Org(db.Model):
 BROAD_SUBTREE_ORGS = 20  # a district, a street of unions, the city: not one union
 
 
+MEMO = "org_tree_memo"
+
+
+def _memo(name: str, root: Org, answer):
+    """`answer()` once per transaction of the session for (`name`, `root`): a staff list
+    asks of its scope several times while it is built. Forgotten at every flush, commit
+    and rollback, so an org added or moved is seen at once."""
+    memo = db.session.info.setdefault(MEMO, {})
+    key = (name, root.id, root.path, root.parent_id)
+    if key not in memo:
+        memo[key] = answer()
+    return memo[key]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget(session, *_args) -> None:
+    session.info.pop(MEMO, None)
+
+
 def is_broad(root: Org) -> bool:
     """Whether `root`'s subtree holds at least BROAD_SUBTREE_ORGS orgs (a range of the
     path index, counted up to that many): its lists read their rows newest first by
     primary key (core.database.newest_first)."""
     held = select(Org.id).where(Org.path >= root.path, Org.path < root.path[:-1] + "0")
-    return db.session.scalar(select(func.count()).select_from(
-        held.limit(BROAD_SUBTREE_ORGS).subquery())) >= BROAD_SUBTREE_ORGS
+    return _memo("broad", root, lambda: db.session.scalar(select(func.count()).select_from(
+        held.limit(BROAD_SUBTREE_ORGS).subquery())) >= BROAD_SUBTREE_ORGS)
 
 
 def subtree_ids(root: Org):
@@ -69,14 +99,12 @@ def subtree_ids(root: Org):
 
 def covers_every_org(root: Org) -> bool:
     """Whether `root` is the tree's one root, so that its subtree is every org (asked of
-    the database once per request: a page asks it of each list and figure it shows)."""
+    the database once per transaction: a page asks it of each list and figure it shows)."""
     if root.parent_id is not None:
         return False
-    cache = g.setdefault("one_root", {}) if has_request_context() else {}
-    if root.id not in cache:
-        roots = select(Org.id).where(Org.parent_id.is_(None)).limit(2).subquery()
-        cache[root.id] = db.session.scalar(select(func.count()).select_from(roots)) == 1
-    return cache[root.id]
+    roots = select(Org.id).where(Org.parent_id.is_(None)).limit(2).subquery()
+    return _memo("every", root, lambda: db.session.scalar(
+        select(func.count()).select_from(roots)) == 1)
 
 
 def in_subtree(column, root: Org):
