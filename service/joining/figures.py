@@ -7,7 +7,7 @@ keeps the changes few (one minute's worth).
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, case, delete, func, insert, literal, select, tuple_, update
 
@@ -20,11 +20,13 @@ from service.models.figures import (
     STATE,
     FigureChange,
     FigureCount,
-    FigureState,
     Window,
+    delete_ids,
     expand,
+    fold_when_due,
     group_of,
     key_for,
+    locked_state,
     month_period,
     month_starts,
     scopes_of,
@@ -34,7 +36,6 @@ from service.models.figures import (
 from service.models.members import JoinApplication, Member
 from service.models.orgs import Org
 
-FOLD_EVERY = timedelta(minutes=1)
 FOLD_BATCH = 20_000
 _CHANGE_COLUMNS = (FigureChange.org_path, FigureChange.district_code, FigureChange.subject,
                    FigureChange.grp, FigureChange.status, FigureChange.at, FigureChange.delta)
@@ -95,29 +96,10 @@ def count_query(scopes, subject: str, periods):
                    FigureCount.period.in_(periods)))
 
 
-def state() -> FigureState:
-    """The one state row, locked for this transaction (so one worker folds at a time)."""
-    row = db.session.scalar(select(FigureState).where(FigureState.name == STATE)
-                            .with_for_update())
-    if row is None:
-        row = FigureState(name=STATE)
-        db.session.add(row)
-        db.session.flush()
-    return row
-
-
 def fold_if_due(now: datetime | None = None, force: bool = False) -> int | None:
     """Fold the changes into the counts when the last fold is a minute old (or `force`):
     the number folded, None when not due. Commits."""
-    now = now or clock.now()
-    row = state()
-    if not force and row.folded_at is not None and now - row.folded_at < FOLD_EVERY:
-        db.session.rollback()
-        return None
-    folded = fold(now)
-    row.folded_at = now
-    db.session.commit()
-    return folded
+    return fold_when_due(STATE, fold, now, force)
 
 
 def fold(now: datetime) -> int:
@@ -128,11 +110,7 @@ def fold(now: datetime) -> int:
     if not rows:
         return 0
     _add(expand(Window(now), [row[1:] for row in rows]))
-    ids = [row[0] for row in rows]
-    for first in range(0, len(ids), 1000):
-        db.session.execute(delete(FigureChange)
-                           .where(FigureChange.id.in_(ids[first:first + 1000])),
-                           execution_options={"synchronize_session": False})
+    delete_ids(FigureChange, (row[0] for row in rows))
     return len(rows)
 
 
@@ -171,7 +149,7 @@ def rebuild(now: datetime | None = None) -> int:
     or to heal what went around a session); the changes seen are dropped. Commits; the
     number of count rows."""
     now = now or clock.now()
-    row = state()
+    row = locked_state(STATE)
     # The first plain read starts the snapshot (MariaDB's REPEATABLE READ): the changes
     # seen and the rows counted are of one moment, so none is counted twice or lost.
     seen = db.session.scalars(select(FigureChange.id)).all()
@@ -202,10 +180,7 @@ def rebuild(now: datetime | None = None) -> int:
                                             .where(at >= weeks[0]).group_by(*grouped, week)),
                 lambda index: week_period(weeks[index]))
     db.session.execute(delete(FigureCount), execution_options={"synchronize_session": False})
-    for first in range(0, len(seen), 1000):
-        db.session.execute(delete(FigureChange)
-                           .where(FigureChange.id.in_(seen[first:first + 1000])),
-                           execution_options={"synchronize_session": False})
+    delete_ids(FigureChange, seen)
     _add(totals)
     row.rebuilt_at = row.folded_at = now
     db.session.commit()

@@ -142,6 +142,16 @@ def _set_names(statement) -> set[str] | None:
     return {getattr(key, "key", key) for key in values}
 
 
+def inserted_rows(state) -> list[dict]:
+    """The rows an INSERT statement run through a session wrote, one dict each: its
+    executemany parameters, or its one set, over the values the statement fixes."""
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params or {}]
+    fixed = {getattr(key, "key", key): getattr(value, "value", value)
+             for key, value in (getattr(state.statement, "_values", None) or {}).items()}
+    return [{**fixed, **row} for row in rows]
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _on_statement(state):
     if state.is_select or state.session.info.get(PAUSED):
@@ -156,11 +166,7 @@ def _on_statement(state):
     connection = state.session.connection()
     if state.is_insert:
         result = state.invoke_statement()
-        params = state.parameters
-        rows = params if isinstance(params, list) else [params or {}]
-        fixed = {getattr(key, "key", key): getattr(value, "value", value)
-                 for key, value in (getattr(state.statement, "_values", None) or {}).items()}
-        rows = [{**fixed, **row} for row in rows]
+        rows = inserted_rows(state)
         _record(connection, model, [(1, (row.get("org_id"), row.get("status", first_status),
                                          row.get("occupation"), row.get(at_column)))
                                     for row in rows])

@@ -13,9 +13,10 @@ overview of the city reads a few hundred rows instead of counting 1.72 million m
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Index, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core import clock
@@ -61,6 +62,44 @@ class FigureState(db.Model):
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     folded_at: Mapped[datetime | None]
     rebuilt_at: Mapped[datetime | None]
+
+
+FOLD_EVERY = timedelta(minutes=1)
+
+
+def locked_state(name: str) -> FigureState:
+    """The state row `name` (the member figures', the station counts'), locked for this
+    transaction, so one worker folds or rebuilds its counts at a time."""
+    row = db.session.scalar(select(FigureState).where(FigureState.name == name)
+                            .with_for_update())
+    if row is None:
+        row = FigureState(name=name)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def fold_when_due(name: str, fold: Callable[[datetime], int], now: datetime | None = None,
+                  force: bool = False) -> int | None:
+    """`fold(now)` the changes of the counts `name` into them when their last fold is
+    FOLD_EVERY old (or `force`): the number folded, None when not due. Commits."""
+    now = now or clock.now()
+    row = locked_state(name)
+    if not force and row.folded_at is not None and now - row.folded_at < FOLD_EVERY:
+        db.session.rollback()
+        return None
+    folded = fold(now)
+    row.folded_at = now
+    db.session.commit()
+    return folded
+
+
+def delete_ids(model, ids) -> None:
+    """Delete the rows of `model` with these ids (changes folded in), 1,000 a statement."""
+    ids = list(ids)
+    for first in range(0, len(ids), 1000):
+        db.session.execute(delete(model).where(model.id.in_(ids[first:first + 1000])),
+                           execution_options={"synchronize_session": False})
 
 
 def group_of(occupation: str | None) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy import JSON, Index, Integer, String, event, insert, inspect, sel
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.extensions import db
-from service.models.figure_capture import PAUSED
+from service.models.figure_capture import PAUSED, inserted_rows
 from service.models.orgs import Org
 from service.models.stations import Station
 
@@ -117,11 +117,7 @@ def _on_statement(state):
     connection = state.session.connection()
     if state.is_insert:
         result = state.invoke_statement()
-        params = state.parameters
-        rows = params if isinstance(params, list) else [params or {}]
-        fixed = {getattr(key, "key", key): getattr(value, "value", value)
-                 for key, value in (getattr(state.statement, "_values", None) or {}).items()}
-        rows = [{**fixed, **row} for row in rows]
+        rows = inserted_rows(state)
         record(connection, [(1, (row.get("org_id"), row.get("kind"), row.get("status"),
                                  row.get("hours"))) for row in rows])
         return result

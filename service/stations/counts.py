@@ -7,13 +7,13 @@ keeps the changes few.
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 
 from service.core import clock
 from service.extensions import db
-from service.models.figures import FigureState, scopes_of
+from service.models.figures import delete_ids, fold_when_due, locked_state, scopes_of
 from service.models.orgs import Org
 from service.models.station_counts import (
     STATE,
@@ -23,7 +23,6 @@ from service.models.station_counts import (
 )
 from service.models.stations import Station
 
-FOLD_EVERY = timedelta(minutes=1)
 FOLD_BATCH = 20_000
 _KEY = ("scope_id", "kind", "status", "hours_key")
 
@@ -65,24 +64,13 @@ def kept(root: Org) -> tuple[Counter, dict]:
     return +totals, hours_of
 
 
-def _state() -> FigureState:
-    row = db.session.scalar(select(FigureState).where(FigureState.name == STATE)
-                            .with_for_update())
-    if row is None:
-        row = FigureState(name=STATE)
-        db.session.add(row)
-        db.session.flush()
-    return row
-
-
 def fold_if_due(now: datetime | None = None, force: bool = False) -> int | None:
     """Fold the changes into the counts when the last fold is a minute old (or `force`):
     the number folded, None when not due. Commits."""
-    now = now or clock.now()
-    row = _state()
-    if not force and row.folded_at is not None and now - row.folded_at < FOLD_EVERY:
-        db.session.rollback()
-        return None
+    return fold_when_due(STATE, _fold, now, force)
+
+
+def _fold(now: datetime) -> int:
     folded = 0
     while True:
         rows = db.session.execute(
@@ -99,18 +87,12 @@ def fold_if_due(now: datetime | None = None, force: bool = False) -> int | None:
             for scope in scopes_of(path):
                 deltas[(scope, kind, status, key)] += delta
         _add(deltas, hours_of)
-        ids = [row[0] for row in rows]
-        for first in range(0, len(ids), 1000):
-            db.session.execute(delete(StationCountChange)
-                               .where(StationCountChange.id.in_(ids[first:first + 1000])),
-                               execution_options={"synchronize_session": False})
+        delete_ids(StationCountChange, (row[0] for row in rows))
         folded += len(rows)
         if len(rows) < FOLD_BATCH:
             break
     db.session.execute(delete(StationCount).where(StationCount.count == 0),
                        execution_options={"synchronize_session": False})
-    row.folded_at = now
-    db.session.commit()
     return folded
 
 
@@ -138,7 +120,7 @@ def rebuild(now: datetime | None = None) -> int:
     """Count every station again into the kept counts (after a bulk load, or to heal what
     went around a session); the changes seen are dropped. Commits; the number of rows."""
     now = now or clock.now()
-    row = _state()
+    row = locked_state(STATE)
     # The first plain read starts the snapshot (MariaDB's REPEATABLE READ): the changes
     # seen and the stations counted are of one moment.
     seen = db.session.scalars(select(StationCountChange.id)).all()
@@ -153,10 +135,7 @@ def rebuild(now: datetime | None = None) -> int:
         for scope in scopes_of(paths[org_id]):
             deltas[(scope, kind, status, key)] += count
     db.session.execute(delete(StationCount), execution_options={"synchronize_session": False})
-    for first in range(0, len(seen), 1000):
-        db.session.execute(delete(StationCountChange)
-                           .where(StationCountChange.id.in_(seen[first:first + 1000])),
-                           execution_options={"synchronize_session": False})
+    delete_ids(StationCountChange, seen)
     _add(deltas, hours_of)
     row.rebuilt_at = row.folded_at = now
     db.session.commit()
